@@ -1,0 +1,67 @@
+/*
+ * rpc.h -- the local JSON-RPC 2.0 API: version, method and event names,
+ * error codes. One JSON object per line on <data dir>/warren.sock.
+ * Bump WARREN_RPC_VERSION whenever a method, event or code changes meaning.
+ */
+#ifndef WARREN_RPC_H
+#define WARREN_RPC_H
+
+#define WARREN_RPC_VERSION 1
+
+/* Standard JSON-RPC 2.0 errors. */
+#define RPC_E_PARSE		-32700	/* not JSON */
+#define RPC_E_INVALID_REQUEST	-32600	/* JSON, but not a request */
+#define RPC_E_METHOD		-32601	/* no such method */
+#define RPC_E_PARAMS		-32602	/* wrong or missing params */
+#define RPC_E_INTERNAL		-32603
+
+/* warren errors: stable numbers, documented in doc/rpc.md. */
+#define RPC_E_LOCKED		1001	/* storage locked: run warren unlock */
+#define RPC_E_PASSPHRASE	1002	/* wrong passphrase */
+#define RPC_E_NO_CONTACT	1003	/* unknown contact */
+#define RPC_E_AMBIGUOUS		1004	/* name matches several contacts */
+#define RPC_E_BAD_ADDRESS	1005	/* not a valid v3 onion address */
+#define RPC_E_TOO_LONG		1006	/* text over its limit */
+#define RPC_E_EXISTS		1007	/* already a contact / request exists */
+#define RPC_E_SELF		1008	/* that is your own address */
+#define RPC_E_BLOCKED		1009	/* contact is blocked */
+#define RPC_E_NOT_LOCKED	1010	/* unlock when not locked */
+#define RPC_E_BAD_TEXT		1011	/* invalid UTF-8 or control characters */
+#define RPC_E_TOO_BUSY		1012	/* too many clients */
+#define RPC_E_UNVERIFIED_CHANGE	1013	/* safety number changed: confirm */
+#define RPC_E_NO_REQUEST	1014	/* no pending request from that address */
+#define RPC_E_STATE		1015	/* not possible in the contact's state */
+
+/* Methods. */
+#define RPC_M_STATUS		"status"
+#define RPC_M_IDENTITY_GET	"identity.get"
+#define RPC_M_UNLOCK		"daemon.unlock"
+#define RPC_M_LOCK		"daemon.lock"
+#define RPC_M_SHUTDOWN		"daemon.shutdown"
+#define RPC_M_METHODS		"rpc.methods"
+#define RPC_M_CONTACTS_ADD	"contacts.add"
+#define RPC_M_CONTACTS_LIST	"contacts.list"
+#define RPC_M_CONTACTS_ACCEPT	"contacts.accept"
+#define RPC_M_CONTACTS_REJECT	"contacts.reject"
+#define RPC_M_CONTACTS_BLOCK	"contacts.block"
+#define RPC_M_CONTACTS_UNBLOCK	"contacts.unblock"
+#define RPC_M_CONTACTS_REMOVE	"contacts.remove"
+#define RPC_M_CONTACTS_RENAME	"contacts.rename"
+#define RPC_M_REQUESTS_LIST	"requests.list"
+#define RPC_M_MESSAGES_SEND	"messages.send"
+#define RPC_M_MESSAGES_LIST	"messages.list"
+#define RPC_M_EVENTS_SUBSCRIBE	"events.subscribe"
+
+/* Events (params.type of an "event" notification). */
+#define RPC_EV_MESSAGE		"message.received"
+#define RPC_EV_DELIVERED	"message.delivered"
+#define RPC_EV_SENT		"message.sent"
+#define RPC_EV_REQUEST		"contact.request"
+#define RPC_EV_CONTACT_ADDED	"contact.added"
+#define RPC_EV_ONLINE		"contact.online"
+#define RPC_EV_OFFLINE		"contact.offline"
+#define RPC_EV_TOR		"tor.progress"
+#define RPC_EV_PUBLISHED	"onion.published"
+#define RPC_EV_SECURITY		"security.alert"
+
+#endif

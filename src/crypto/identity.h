@@ -1,0 +1,44 @@
+/*
+ * identity.h -- a node's identity: 32-byte Ed25519 seed -> Ed25519 pair,
+ * v3 onion address, tor ED25519-V3 key blob, X25519 static key for Noise.
+ */
+#ifndef WARREN_IDENTITY_H
+#define WARREN_IDENTITY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define IDENTITY_SEED_LEN	32
+#define ONION_LEN		56	/* base32 chars, no ".onion" */
+#define TOR_BLOB_LEN		88	/* base64 of the 64-byte expanded key */
+
+struct identity;	/* opaque; lives in sodium_malloc memory */
+
+/* From a seed. Returns 0 or ERR_*; caller frees with identity_free. */
+int identity_from_seed(struct identity **, const uint8_t seed[IDENTITY_SEED_LEN]);
+/* A new random identity. */
+int identity_generate(struct identity **);
+void identity_free(struct identity *);	/* accepts NULL; zeroes */
+
+const uint8_t *identity_seed(const struct identity *);	/* 32 bytes */
+const uint8_t *identity_ed_pk(const struct identity *);	/* 32 bytes */
+const uint8_t *identity_ed_sk(const struct identity *);	/* 64 bytes, libsodium form */
+const uint8_t *identity_x_pk(const struct identity *);	/* 32 bytes */
+const uint8_t *identity_x_sk(const struct identity *);	/* 32 bytes */
+const char *identity_onion(const struct identity *);	/* 56 chars + NUL */
+/* The tor key blob, TOR_BLOB_LEN chars + NUL, into out (>= 89 bytes). */
+int identity_tor_blob(const struct identity *, char *out, size_t outlen);
+
+/* Onion address (56 chars + NUL) of an Ed25519 public key. */
+void onion_from_pk(char out[ONION_LEN + 1], const uint8_t pk[32]);
+/*
+ * Parse a user-typed address: any case, optional ".onion". On success
+ * fills pk (may be NULL) and norm (lower case, no suffix; may be NULL).
+ * Errors, each with its own err_str: ERR_ADDR_LEN, ERR_ADDR_BASE32,
+ * ERR_ADDR_CHECKSUM, ERR_ADDR_VERSION, ERR_ADDR_POINT.
+ */
+int onion_parse(const char *s, uint8_t pk[32], char norm[ONION_LEN + 1]);
+/* Ed25519 public key -> X25519 public key; ERR_CRYPTO for a bad point. */
+int ed_pk_to_x(uint8_t x_pk[32], const uint8_t ed_pk[32]);
+
+#endif

@@ -1,0 +1,54 @@
+/*
+ * ratchet.h -- Signal's Double Ratchet (rev. 1) as DESIGN.md §6 decides:
+ * X25519, KDF_RK = HKDF-SHA256, keyed-BLAKE2b chain step, XChaCha20-Poly1305
+ * with a random nonce, AD = "warren/1 " || sender ed pk || recipient ed pk
+ * || header || caller AD. Pure: no I/O. Decrypt works on a copy; the state
+ * changes only on success.
+ */
+#ifndef WARREN_RATCHET_H
+#define WARREN_RATCHET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define RATCHET_HEADER_LEN	40	/* dh pub 32 || pn u32 BE || n u32 BE */
+#define RATCHET_OVERHEAD	(24 + 16) /* nonce + tag, added to the plaintext */
+#define RATCHET_MAX_SKIP	1000	/* skipped keys stored in all */
+
+struct ratchet;	/* opaque; keys in sodium_malloc memory */
+
+/*
+ * Alice: sk = shared secret (from the Noise handshake), bob_pub = Bob's
+ * ratchet public key. self_pk / peer_pk: the two Ed25519 identity keys.
+ */
+int ratchet_init_alice(struct ratchet **, const uint8_t sk[32],
+    const uint8_t bob_pub[32], const uint8_t self_pk[32],
+    const uint8_t peer_pk[32]);
+/* Bob: his ratchet key pair (the public half went to Alice in RATCHET_HELLO). */
+int ratchet_init_bob(struct ratchet **, const uint8_t sk[32],
+    const uint8_t bob_sk[32], const uint8_t bob_pub[32],
+    const uint8_t self_pk[32], const uint8_t peer_pk[32]);
+/* 1 if this side can encrypt now (Bob must first receive from Alice). */
+int ratchet_can_send(const struct ratchet *);
+/*
+ * Encrypt len bytes: header into hdr, ciphertext (len + RATCHET_OVERHEAD)
+ * into out. ad binds caller data (e.g. the sequence number).
+ */
+int ratchet_encrypt(struct ratchet *, const uint8_t *ad, size_t ad_len,
+    const uint8_t *in, size_t len, uint8_t hdr[RATCHET_HEADER_LEN],
+    uint8_t *out);
+/*
+ * Decrypt; out gets len - RATCHET_OVERHEAD bytes. Returns 0, or ERR_AUTH,
+ * ERR_SKIP (beyond the bound), ERR_DUP (key already used), ERR_PROTO
+ * (malformed); on error the state is unchanged.
+ */
+int ratchet_decrypt(struct ratchet *, const uint8_t *ad, size_t ad_len,
+    const uint8_t hdr[RATCHET_HEADER_LEN], const uint8_t *in, size_t len,
+    uint8_t *out);
+/* Serialise the whole state (versioned); caller frees *out with secret_free. */
+int ratchet_serialize(const struct ratchet *, uint8_t **out, size_t *len);
+/* Deserialise; ERR_PROTO on anything malformed. */
+int ratchet_deserialize(struct ratchet **, const uint8_t *in, size_t len);
+void ratchet_free(struct ratchet *);	/* accepts NULL; zeroes */
+
+#endif

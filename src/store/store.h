@@ -1,0 +1,61 @@
+/*
+ * store.h -- the encrypted store: SQLite (WAL, synchronous=FULL,
+ * secure_delete) with a versioned schema, and sealed columns
+ * (XChaCha20-Poly1305 under a 32-byte storage key; AD names table, column
+ * and row). The storage key lives in DIR/storage.key (0600): raw, or
+ * wrapped with Argon2id(passphrase). Key file changes are atomic
+ * (write temp, fsync, rename, fsync dir): a crash leaves old or new.
+ */
+#ifndef WARREN_STORE_H
+#define WARREN_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sqlite3;
+struct store;
+
+/*
+ * Open DIR/warren.db (created 0600) and run migrations. A new store gets a
+ * new storage key, wrapped under passphrase if one is given (else a raw
+ * key file). An existing wrapped key with passphrase NULL opens *locked*
+ * (store_locked() == 1; the DB works, seal/unseal return ERR_LOCKED).
+ * A wrong passphrase: ERR_PASSPHRASE and nothing on disk changes.
+ */
+int store_open(struct store **, const char *dir, const char *passphrase);
+void store_close(struct store *);	/* accepts NULL; wipes the key */
+
+int store_locked(const struct store *);
+int store_has_passphrase(const struct store *);
+/* Unwrap the key; ERR_PASSPHRASE if wrong, ERR_STATE if not locked. */
+int store_unlock(struct store *, const char *passphrase);
+/* Drop the key from memory (only if a passphrase is set; else ERR_STATE). */
+int store_lock(struct store *);
+/*
+ * Set, change or (new_pass NULL) remove the passphrase. old_pass must
+ * match when one is set. Only the key file is rewritten, atomically.
+ */
+int store_set_passphrase(struct store *, const char *old_pass,
+    const char *new_pass);
+
+struct sqlite3 *store_db(struct store *);
+int store_schema_version(struct store *);
+int store_begin(struct store *);	/* BEGIN IMMEDIATE */
+int store_commit(struct store *);
+void store_rollback(struct store *);
+/* PRAGMA wal_checkpoint(TRUNCATE): pushes deleted pages out of the WAL. */
+int store_checkpoint(struct store *);
+
+/* Seal len bytes for (table, column, row); caller frees *out with free(). */
+int store_seal(struct store *, const char *table, const char *column,
+    int64_t row, const void *in, size_t len, uint8_t **out, size_t *out_len);
+/* Open a sealed value; ERR_AUTH if it was tampered with or moved. Caller
+ * frees *out with secret_free(*out, *out_len). *out is NUL-terminated
+ * (not counted in out_len) so text can be used directly. */
+int store_unseal(struct store *, const char *table, const char *column,
+    int64_t row, const void *in, size_t len, uint8_t **out, size_t *out_len);
+/* A keyed hash (32 bytes) for looking up sealed values by equality. */
+int store_lookup_hash(struct store *, const void *in, size_t len,
+    uint8_t out[32]);
+
+#endif

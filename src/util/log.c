@@ -1,0 +1,141 @@
+/* log.c -- log lines to stderr or syslog, escaped so peers cannot forge lines. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "util/log.h"
+
+/* The only process-wide logging state; set once at start-up. */
+static struct {
+	const char *ident;
+	int to_syslog;
+	enum log_level level;
+} log_cfg = { "warren", 0, LOG_LEVEL_INFO };
+
+/* Set up logging. */
+void
+log_init(const char *ident, int to_syslog, enum log_level level)
+{
+	log_cfg.ident = ident;
+	log_cfg.to_syslog = to_syslog;
+	log_cfg.level = level;
+	if (to_syslog)
+		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+/* Change the level. */
+void
+log_set_level(enum log_level level)
+{
+	log_cfg.level = level;
+}
+
+/* Parse a level name. */
+int
+log_level_parse(const char *s)
+{
+	static const char *const names[] = { "error", "warn", "info", "debug" };
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(s, names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Escape control bytes and non-ASCII as \xNN. */
+const char *
+log_escape(char *buf, size_t n, const char *s, size_t len)
+{
+	size_t i, o = 0;
+	unsigned char c;
+
+	if (n == 0)
+		return buf;
+	for (i = 0; i < len && o + 5 < n; i++) {
+		c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x7f && c != '\\')
+			buf[o++] = (char)c;
+		else
+			o += (size_t)snprintf(buf + o, n - o, "\\x%02x", c);
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* Format, escape and emit one line. */
+static void
+log_vemit(enum log_level level, const char *suffix, const char *fmt,
+    va_list ap)
+{
+	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
+	static const char *const tag[] = { "error", "warn", "info", "debug" };
+	char raw[2048], esc[4096];
+	struct timespec ts;
+	struct tm tm;
+	char when[32];
+	int n;
+
+	if (level > log_cfg.level)
+		return;
+	n = vsnprintf(raw, sizeof raw, fmt, ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof raw)
+		n = sizeof raw - 1;
+	log_escape(esc, sizeof esc, raw, (size_t)n);
+	if (log_cfg.to_syslog) {
+		syslog(prio[level], "%s%s", esc, suffix);
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	strftime(when, sizeof when, "%H:%M:%S", &tm);
+	fprintf(stderr, "%s.%03ld %s[%s] %s%s\n", when, ts.tv_nsec / 1000000L,
+	    log_cfg.ident, tag[level], esc, suffix);
+}
+
+#define LOG_FN(name, level)						\
+void									\
+name(const char *fmt, ...)						\
+{									\
+	va_list ap;							\
+									\
+	va_start(ap, fmt);						\
+	log_vemit(level, "", fmt, ap);					\
+	va_end(ap);							\
+}
+LOG_FN(log_error, LOG_LEVEL_ERROR)
+LOG_FN(log_warn, LOG_LEVEL_WARN)
+LOG_FN(log_info, LOG_LEVEL_INFO)
+LOG_FN(log_debug, LOG_LEVEL_DEBUG)
+
+/* Log with strerror(errno) and exit. */
+void
+fatal(const char *fmt, ...)
+{
+	char suffix[256];
+	va_list ap;
+
+	snprintf(suffix, sizeof suffix, ": %s", strerror(errno));
+	va_start(ap, fmt);
+	log_vemit(LOG_LEVEL_ERROR, suffix, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+/* Log and exit. */
+void
+fatalx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vemit(LOG_LEVEL_ERROR, "", fmt, ap);
+	va_end(ap);
+	exit(1);
+}
