@@ -65,5 +65,7 @@ int noise_cs_encrypt(struct noise_cs *, const uint8_t *ad, size_t ad_len,
 int noise_cs_decrypt(struct noise_cs *, const uint8_t *ad, size_t ad_len,
     const uint8_t *in, size_t len, uint8_t *out);
 void noise_cs_free(struct noise_cs *);	/* accepts NULL; zeroes */
+/* Tests only: jump the nonce (to test the 2^64-1 limit). */
+void noise_cs_set_nonce(struct noise_cs *, uint64_t);
 
 #endif

@@ -51,4 +51,8 @@ int ratchet_serialize(const struct ratchet *, uint8_t **out, size_t *len);
 int ratchet_deserialize(struct ratchet **, const uint8_t *in, size_t len);
 void ratchet_free(struct ratchet *);	/* accepts NULL; zeroes */
 
+/* Tests only: called with every sending message key (not persisted). */
+typedef void ratchet_key_hook(const uint8_t mk[32], void *);
+void ratchet_set_key_hook(struct ratchet *, ratchet_key_hook *, void *);
+
 #endif

@@ -1,7 +1,302 @@
-/* warrend.c -- placeholder until the daemon lands. */
-int main(void);
-int
-main(void)
+/*
+ * warrend.c -- the warren daemon: options, data directory, lock file,
+ * daemonising, signals, and the start-up order (store, identity, tor,
+ * local API). See warrend(8).
+ */
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <sodium.h>
+
+#include "config.h"
+#include "core/node.h"
+#include "util/datadir.h"
+#include "rpc/rpc.h"
+#include "util/err.h"
+#include "util/log.h"
+#include "util/xmalloc.h"
+
+static void
+usage(FILE *f)
 {
+	fprintf(f,
+"usage: warrend [-f] [-d DIR] [--log-level LEVEL] [--passphrase-file FILE]\n"
+"               [--tor-binary PATH] [--torrc-append FILE]\n"
+"               [--tor-control PORT|HOST:PORT|unix:PATH] [--no-tor]\n"
+"\n"
+"The warren daemon: your identity is a Tor onion address; peers reach you\n"
+"through it. Talk to it with warren(1).\n"
+"\n"
+"  -d, --data-dir DIR       data directory (default $WARREN_HOME, else\n"
+"                           $XDG_DATA_HOME/warren, else ~/.local/share/warren)\n"
+"  -f, --foreground         stay in the foreground and log to stderr\n"
+"      --log-level LEVEL    error, warn, info (default) or debug\n"
+"      --passphrase-file F  read the storage passphrase from F (first line);\n"
+"                           sets one on first start. Without it a store with\n"
+"                           a passphrase starts locked: run 'warren unlock'\n"
+"      --tor-binary PATH    tor to start (default: tor from PATH)\n"
+"      --torrc-append FILE  extra torrc lines (bridges, a test network)\n"
+"      --tor-control ADDR   use a running tor's control port instead of\n"
+"                           starting one\n"
+"      --tor-password-file F  control-port password for --tor-control\n"
+"      --no-tor             run without tor (offline; local API only)\n"
+"  -h, --help               this help\n"
+"  -V, --version            print the version\n");
+}
+
+/* Read the first line of a small file (a passphrase). */
+static char *
+read_secret_file(const char *path)
+{
+	char buf[1100];
+	size_t n;
+	FILE *f;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "warrend: %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (buf[0] == '\0') {
+		fprintf(stderr, "warrend: %s: empty passphrase\n", path);
+		return NULL;
+	}
+	if (strlen(buf) > 1024) {
+		fprintf(stderr, "warrend: %s: passphrase longer than 1024 "
+		    "bytes\n", path);
+		return NULL;
+	}
+	return xstrdup(buf);
+}
+
+/* SIGTERM/SIGINT: leave the loop. */
+static void
+on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct event_base *base = arg;
+
+	(void)what;
+	log_info("signal %d: shutting down", (int)sig);
+	event_base_loopexit(base, NULL);
+}
+
+/*
+ * Fork into the background. The parent waits on a pipe for the child to
+ * report that start-up worked, so errors still reach the terminal.
+ */
+static int
+daemonize(int *report_fd)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+	ssize_t n;
+
+	if (pipe(p) != 0)
+		fatal("pipe");
+	if ((pid = fork()) < 0)
+		fatal("fork");
+	if (pid > 0) {
+		close(p[1]);
+		while ((n = read(p[0], &c, 1)) < 0 && errno == EINTR)
+			;
+		_exit(n == 1 && c == 0 ? 0 : 1);
+	}
+	close(p[0]);
+	if (setsid() < 0)
+		fatal("setsid");
+	*report_fd = p[1];
 	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "data-dir", required_argument, NULL, 'd' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "log-level", required_argument, NULL, 'L' },
+		{ "passphrase-file", required_argument, NULL, 'P' },
+		{ "tor-binary", required_argument, NULL, 'B' },
+		{ "torrc-append", required_argument, NULL, 'A' },
+		{ "tor-control", required_argument, NULL, 'C' },
+		{ "tor-password-file", required_argument, NULL, 'W' },
+		{ "no-tor", no_argument, NULL, 'N' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct node_opts opts;
+	struct event_base *base;
+	struct event *ev_term, *ev_int;
+	struct node *node = NULL;
+	struct rpc_server *rpc = NULL;
+	char *dir = NULL, *pass = NULL, *torpass = NULL, *sock, *pidpath;
+	const char *dir_arg = NULL, *pass_file = NULL, *torpass_file = NULL;
+	int ch, foreground = 0, level = LOG_LEVEL_INFO, lockfd, report = -1;
+	int r, status = 1;
+	FILE *pf;
+
+	memset(&opts, 0, sizeof opts);
+	while ((ch = getopt_long(argc, argv, "d:fhV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			dir_arg = optarg;
+			break;
+		case 'f':
+			foreground = 1;
+			break;
+		case 'L':
+			if ((level = log_level_parse(optarg)) < 0) {
+				fprintf(stderr, "warrend: unknown log level "
+				    "\"%s\" (error, warn, info, debug)\n",
+				    optarg);
+				return 2;
+			}
+			break;
+		case 'P':
+			pass_file = optarg;
+			break;
+		case 'B':
+			opts.tor_binary = optarg;
+			break;
+		case 'A':
+			opts.torrc_append = optarg;
+			break;
+		case 'C':
+			opts.tor_control = optarg;
+			break;
+		case 'W':
+			torpass_file = optarg;
+			break;
+		case 'N':
+			opts.no_tor = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("warrend %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (sodium_init() < 0) {
+		fprintf(stderr, "warrend: libsodium failed to initialise\n");
+		return 1;
+	}
+	umask(077);
+	log_init("warrend", 0, (enum log_level)level);
+
+	if ((dir = datadir_resolve(dir_arg)) == NULL)
+		return 1;
+	if (datadir_prepare(dir) != 0)
+		return 1;
+	if ((lockfd = datadir_lock(dir)) < 0)
+		return 1;
+	if (pass_file != NULL && (pass = read_secret_file(pass_file)) == NULL)
+		return 1;
+	if (torpass_file != NULL &&
+	    (torpass = read_secret_file(torpass_file)) == NULL)
+		return 1;
+	opts.data_dir = dir;
+	opts.passphrase = pass;
+	opts.tor_password = torpass;
+
+	if (!foreground)
+		daemonize(&report);
+
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	if ((base = event_base_new()) == NULL)
+		fatalx("libevent: cannot create an event base");
+	ev_term = evsignal_new(base, SIGTERM, on_signal, base);
+	ev_int = evsignal_new(base, SIGINT, on_signal, base);
+	evsignal_add(ev_term, NULL);
+	evsignal_add(ev_int, NULL);
+
+	r = node_open(&node, base, &opts);
+	if (pass != NULL) {
+		sodium_memzero(pass, strlen(pass));
+		free(pass);
+	}
+	if (r == ERR_PASSPHRASE) {
+		log_error("wrong passphrase for %s", dir);
+		goto out;
+	}
+	if (r != 0) {
+		log_error("cannot start on %s: %s", dir, err_str(r));
+		goto out;
+	}
+	xasprintf(&sock, "%s/warren.sock", dir);
+	rpc = rpc_server_new(base, node, sock);
+	free(sock);
+	if (rpc == NULL)
+		goto out;
+	node_set_rpc(node, rpc);
+
+	xasprintf(&pidpath, "%s/warrend.pid", dir);
+	if ((pf = fopen(pidpath, "w")) != NULL) {
+		fprintf(pf, "%ld\n", (long)getpid());
+		fclose(pf);
+	}
+	if (node_locked(node))
+		log_info("store is locked: run 'warren unlock'");
+	log_info("warrend %s ready on %s", PACKAGE_VERSION, dir);
+	if (report >= 0) {
+		char ok = 0;
+		int fd;
+
+		(void)!write(report, &ok, 1);
+		close(report);
+		report = -1;
+		log_init("warrend", 1, (enum log_level)level);
+		if ((fd = open("/dev/null", O_RDWR)) >= 0) {
+			dup2(fd, 0);
+			dup2(fd, 1);
+			dup2(fd, 2);
+			if (fd > 2)
+				close(fd);
+		}
+	}
+	event_base_dispatch(base);
+	status = 0;
+	unlink(pidpath);
+	free(pidpath);
+out:
+	node_set_rpc(node, NULL);
+	rpc_server_free(rpc);
+	node_free(node);
+	event_free(ev_term);
+	event_free(ev_int);
+	event_base_free(base);
+	if (torpass != NULL) {
+		sodium_memzero(torpass, strlen(torpass));
+		free(torpass);
+	}
+	free(dir);
+	close(lockfd);
+	log_info("stopped");
+	return status;
 }

@@ -58,4 +58,12 @@ int store_unseal(struct store *, const char *table, const char *column,
 int store_lookup_hash(struct store *, const void *in, size_t len,
     uint8_t out[32]);
 
+/*
+ * The settings table (plain text: never put secrets here). Keys starting
+ * with "store." are the store's own. get: ERR_NOTFOUND if unset, caller
+ * frees *value with free(). set: insert or replace.
+ */
+int store_setting_get(struct store *, const char *key, char **value);
+int store_setting_set(struct store *, const char *key, const char *value);
+
 #endif

@@ -1,0 +1,47 @@
+/* cli.h -- shared state and helpers of warren(1)'s commands. */
+#ifndef WARREN_CLI_H
+#define WARREN_CLI_H
+
+#include <stdio.h>
+#include <jansson.h>
+
+struct client;
+
+struct cli {
+	char *dir;
+	int json;		/* --json: print the API result */
+	int color;		/* stdout is a TTY and NO_COLOR is unset */
+	struct client *c;	/* connected on first use */
+};
+
+struct cli_cmd {
+	const char *name;
+	const char *args;	/* usage after the name */
+	const char *summary;	/* one line */
+	const char *help;	/* the rest of `warren help CMD` */
+	int (*fn)(struct cli *, int, char **);
+};
+
+extern const struct cli_cmd cli_cmds[];
+extern const size_t cli_ncmds;
+
+/* Call a method; on failure print the error and exit (1, or 3 if no daemon). */
+json_t *cli_call(struct cli *, const char *method, json_t *params);
+/* Like cli_call but returns NULL and the code instead of exiting on an API error. */
+json_t *cli_try(struct cli *, const char *method, json_t *params, int *code,
+    const char **msg);
+/* Print a result as JSON (for --json). */
+void cli_print_json(json_t *);
+/* Print usage of one command to f and return EXIT_USAGE. */
+int cli_usage(const struct cli_cmd *, FILE *f);
+const struct cli_cmd *cli_find(const char *);
+/* ANSI colour helpers: empty strings when colour is off. */
+const char *cli_bold(const struct cli *);
+const char *cli_green(const struct cli *);
+const char *cli_yellow(const struct cli *);
+const char *cli_red(const struct cli *);
+const char *cli_reset(const struct cli *);
+/* Read a passphrase from the terminal without echo (or a line of stdin). */
+char *cli_read_passphrase(const char *prompt);
+
+#endif

@@ -1,0 +1,251 @@
+/* cmd_contacts.c -- warren add, requests, accept, reject, block, unblock,
+ * remove, rename, contacts. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "cli/client.h"
+
+int cmd_add(struct cli *, int, char **);
+int cmd_requests(struct cli *, int, char **);
+int cmd_accept(struct cli *, int, char **);
+int cmd_reject(struct cli *, int, char **);
+int cmd_block(struct cli *, int, char **);
+int cmd_unblock(struct cli *, int, char **);
+int cmd_remove(struct cli *, int, char **);
+int cmd_rename(struct cli *, int, char **);
+int cmd_contacts(struct cli *, int, char **);
+
+/* A string member or "". */
+static const char *
+jstr(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s != NULL ? s : "";
+}
+
+/* warren add ADDR [--name N] [--message TEXT] */
+int
+cmd_add(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "message", required_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *name = NULL, *msg = NULL;
+	json_t *p, *r;
+	int ch;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "n:m:", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'n':
+			name = optarg;
+			break;
+		case 'm':
+			msg = optarg;
+			break;
+		default:
+			return cli_usage(cli_find("add"), stderr);
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage(cli_find("add"), stderr);
+	p = json_pack("{s:s}", "address", argv[optind]);
+	if (name != NULL)
+		json_object_set_new(p, "name", json_string(name));
+	if (msg != NULL)
+		json_object_set_new(p, "message", json_string(msg));
+	r = cli_call(cli, "contacts.add", p);
+	if (cli->json)
+		cli_print_json(r);
+	else if (strcmp(jstr(r, "state"), "contact") == 0)
+		printf("%s is now a contact\n", jstr(r, "address"));
+	else
+		printf("contact request to %s queued; it is sent as soon as "
+		    "they are online\n", jstr(r, "address"));
+	json_decref(r);
+	return EXIT_OK;
+}
+
+/* Commands of the form `warren VERB CONTACT`. */
+static int
+contact_verb(struct cli *cli, int argc, char **argv, const char *method,
+    const char *done)
+{
+	json_t *r;
+
+	if (argc != 2)
+		return cli_usage(cli_find(argv[0]), stderr);
+	r = cli_call(cli, method, json_pack("{s:s}", "contact", argv[1]));
+	if (cli->json)
+		cli_print_json(r);
+	else
+		printf("%s %s\n", jstr(r, "address"), done);
+	json_decref(r);
+	return EXIT_OK;
+}
+
+int
+cmd_accept(struct cli *cli, int argc, char **argv)
+{
+	return contact_verb(cli, argc, argv, "contacts.accept",
+	    "is now a contact");
+}
+
+int
+cmd_reject(struct cli *cli, int argc, char **argv)
+{
+	return contact_verb(cli, argc, argv, "contacts.reject",
+	    "rejected; nothing about the request is kept");
+}
+
+int
+cmd_block(struct cli *cli, int argc, char **argv)
+{
+	return contact_verb(cli, argc, argv, "contacts.block", "blocked");
+}
+
+int
+cmd_unblock(struct cli *cli, int argc, char **argv)
+{
+	return contact_verb(cli, argc, argv, "contacts.unblock", "unblocked");
+}
+
+int
+cmd_remove(struct cli *cli, int argc, char **argv)
+{
+	return contact_verb(cli, argc, argv, "contacts.remove",
+	    "removed, with its history");
+}
+
+/* warren rename CONTACT NAME */
+int
+cmd_rename(struct cli *cli, int argc, char **argv)
+{
+	json_t *r;
+
+	if (argc != 3)
+		return cli_usage(cli_find("rename"), stderr);
+	r = cli_call(cli, "contacts.rename", json_pack("{s:s, s:s}", "contact",
+	    argv[1], "name", argv[2]));
+	if (cli->json)
+		cli_print_json(r);
+	else
+		printf("%s is now called %s\n", jstr(r, "address"),
+		    jstr(r, "name"));
+	json_decref(r);
+	return EXIT_OK;
+}
+
+/* Display width of a UTF-8 string (code points; good enough for names). */
+static int
+width(const char *s)
+{
+	int w = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			w++;
+	return w;
+}
+
+/* Print s padded to w columns. */
+static void
+pad(const char *s, int w)
+{
+	int k;
+
+	fputs(s, stdout);
+	for (k = width(s); k < w; k++)
+		putchar(' ');
+}
+
+/* warren requests */
+int
+cmd_requests(struct cli *cli, int argc, char **argv)
+{
+	json_t *r, *a, *c;
+	size_t i;
+
+	if (argc != 1)
+		return cli_usage(cli_find("requests"), stderr);
+	r = cli_call(cli, "requests.list", NULL);
+	if (cli->json) {
+		cli_print_json(r);
+		json_decref(r);
+		return EXIT_OK;
+	}
+	a = json_object_get(r, "requests");
+	if (json_array_size(a) == 0)
+		printf("no pending contact requests\n");
+	json_array_foreach(a, i, c) {
+		printf("%s%s%s", cli_bold(cli), jstr(c, "address"),
+		    cli_reset(cli));
+		if (jstr(c, "name")[0])
+			printf(" (calls itself \"%s\")", jstr(c, "name"));
+		printf("\n");
+		if (jstr(c, "text")[0])
+			printf("  \"%s\"\n", jstr(c, "text"));
+	}
+	if (json_array_size(a) > 0)
+		printf("\n'warren accept ADDRESS' or 'warren reject ADDRESS'\n");
+	json_decref(r);
+	return EXIT_OK;
+}
+
+/* warren contacts */
+int
+cmd_contacts(struct cli *cli, int argc, char **argv)
+{
+	json_t *r, *a, *c;
+	size_t i;
+	int w = 4, k;
+	char buf[32];
+
+	if (argc != 1)
+		return cli_usage(cli_find("contacts"), stderr);
+	r = cli_call(cli, "contacts.list", NULL);
+	if (cli->json) {
+		cli_print_json(r);
+		json_decref(r);
+		return EXIT_OK;
+	}
+	a = json_object_get(r, "contacts");
+	if (json_array_size(a) == 0) {
+		printf("no contacts yet: 'warren add ADDRESS' sends a "
+		    "request\n");
+		json_decref(r);
+		return EXIT_OK;
+	}
+	json_array_foreach(a, i, c)
+		if ((k = width(jstr(c, "name"))) > w)
+			w = k;
+	printf("%s", cli_bold(cli));
+	pad("NAME", w + 2);
+	pad("ADDRESS", 58);
+	printf("%-10s %-8s %-7s %s%s\n", "STATE", "ONLINE", "UNREAD",
+	    "VERIFIED", cli_reset(cli));
+	json_array_foreach(a, i, c) {
+		pad(jstr(c, "name")[0] ? jstr(c, "name") : "-", w + 2);
+		pad(jstr(c, "address"), 58);
+		snprintf(buf, sizeof buf, "%s", jstr(c, "state"));
+		if (json_object_get(c, "request") != NULL)
+			snprintf(buf, sizeof buf, "%s", jstr(c, "request"));
+		printf("%-10s %s%-8s%s %-7lld %s\n", buf,
+		    json_is_true(json_object_get(c, "online")) ?
+		    cli_green(cli) : "",
+		    json_is_true(json_object_get(c, "online")) ? "online" :
+		    "offline", cli_reset(cli),
+		    (long long)json_integer_value(json_object_get(c, "unread")),
+		    json_is_true(json_object_get(c, "verified")) ? "yes" : "no");
+	}
+	json_decref(r);
+	return EXIT_OK;
+}

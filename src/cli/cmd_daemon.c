@@ -1,0 +1,183 @@
+/* cmd_daemon.c -- warren id, status, unlock, lock, stop, help. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "cli/cli.h"
+#include "cli/client.h"
+
+int cmd_id(struct cli *, int, char **);
+int cmd_status(struct cli *, int, char **);
+int cmd_unlock(struct cli *, int, char **);
+int cmd_lock(struct cli *, int, char **);
+int cmd_stop(struct cli *, int, char **);
+int cmd_help(struct cli *, int, char **);
+
+/* A string member or "". */
+static const char *
+jstr(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s != NULL ? s : "";
+}
+
+/* warren id */
+int
+cmd_id(struct cli *cli, int argc, char **argv)
+{
+	json_t *r;
+
+	if (argc != 1)
+		return cli_usage(cli_find("id"), stderr);
+	r = cli_call(cli, "identity.get", NULL);
+	if (cli->json)
+		cli_print_json(r);
+	else
+		printf("%s\n", jstr(r, "onion"));
+	json_decref(r);
+	return EXIT_OK;
+}
+
+/* warren status */
+int
+cmd_status(struct cli *cli, int argc, char **argv)
+{
+	json_t *r, *t;
+	const char *state;
+
+	if (argc != 1)
+		return cli_usage(cli_find("status"), stderr);
+	r = cli_call(cli, "status", NULL);
+	if (cli->json) {
+		cli_print_json(r);
+		json_decref(r);
+		return EXIT_OK;
+	}
+	t = json_object_get(r, "tor");
+	state = jstr(t, "state");
+	printf("warrend: %s (api %d)\n", jstr(r, "version"),
+	    (int)json_integer_value(json_object_get(r, "api")));
+	if (json_is_true(json_object_get(r, "locked")))
+		printf("store:   %slocked%s (run 'warren unlock')\n",
+		    cli_yellow(cli), cli_reset(cli));
+	else {
+		printf("address: %s.onion\n", jstr(r, "onion"));
+		printf("store:   unlocked%s\n",
+		    json_is_true(json_object_get(r, "passphrase")) ?
+		    ", passphrase set" : ", no passphrase");
+	}
+	if (strcmp(state, "ready") == 0)
+		printf("tor:     %sready%s\n", cli_green(cli), cli_reset(cli));
+	else if (strcmp(state, "bootstrapping") == 0) {
+		char summary[128];
+		size_t i;
+
+		/* tor's summary starts with a capital: "Loading ..." */
+		snprintf(summary, sizeof summary, "%s", jstr(t, "summary"));
+		for (i = 0; summary[i] != '\0'; i++)
+			if (summary[i] >= 'A' && summary[i] <= 'Z')
+				summary[i] = (char)(summary[i] - 'A' + 'a');
+		printf("tor:     %d%%%s%s%s\n",
+		    (int)json_integer_value(json_object_get(t, "progress")),
+		    summary[0] ? " (" : "", summary, summary[0] ? ")" : "");
+	} else
+		printf("tor:     %s%s%s%s%s\n", strcmp(state, "error") == 0 ?
+		    cli_red(cli) : "", state, cli_reset(cli),
+		    jstr(t, "error")[0] ? ": " : "", jstr(t, "error"));
+	if (strcmp(state, "disabled") != 0 &&
+	    !json_is_true(json_object_get(r, "locked")))
+		printf("onion:   %s\n",
+		    json_is_true(json_object_get(t, "published")) ?
+		    "published" : "not yet published");
+	if (json_object_get(r, "contacts") != NULL)
+		printf("contacts: %d (%d online)\n",
+		    (int)json_integer_value(json_object_get(r, "contacts")),
+		    (int)json_integer_value(json_object_get(r, "online")));
+	json_decref(r);
+	return EXIT_OK;
+}
+
+/* warren unlock */
+int
+cmd_unlock(struct cli *cli, int argc, char **argv)
+{
+	json_t *r;
+	char *pass;
+
+	if (argc != 1)
+		return cli_usage(cli_find("unlock"), stderr);
+	if ((pass = cli_read_passphrase("passphrase: ")) == NULL) {
+		fprintf(stderr, "warren: no passphrase given\n");
+		return EXIT_FAIL;
+	}
+	r = cli_call(cli, "daemon.unlock", json_pack("{s:s}", "passphrase",
+	    pass));
+	sodium_memzero(pass, strlen(pass));
+	free(pass);
+	if (cli->json)
+		cli_print_json(r);
+	else
+		printf("unlocked: %s.onion\n", jstr(r, "onion"));
+	json_decref(r);
+	return EXIT_OK;
+}
+
+/* warren lock */
+int
+cmd_lock(struct cli *cli, int argc, char **argv)
+{
+	json_t *r;
+
+	if (argc != 1)
+		return cli_usage(cli_find("lock"), stderr);
+	r = cli_call(cli, "daemon.lock", NULL);
+	if (cli->json)
+		cli_print_json(r);
+	else
+		printf("locked: keys dropped from memory, onion offline\n");
+	json_decref(r);
+	return EXIT_OK;
+}
+
+/* warren stop */
+int
+cmd_stop(struct cli *cli, int argc, char **argv)
+{
+	json_t *r;
+
+	if (argc != 1)
+		return cli_usage(cli_find("stop"), stderr);
+	r = cli_call(cli, "daemon.shutdown", NULL);
+	if (cli->json)
+		cli_print_json(r);
+	json_decref(r);
+	return EXIT_OK;
+}
+
+/* warren help [CMD] */
+int
+cmd_help(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_cmd *cmd;
+	size_t i;
+
+	if (argc == 1) {
+		printf("warren commands ('warren help CMD' for more):\n");
+		for (i = 0; i < cli_ncmds; i++)
+			printf("  %-10s %s\n", cli_cmds[i].name,
+			    cli_cmds[i].summary);
+		return EXIT_OK;
+	}
+	if (argc != 2 || (cmd = cli_find(argv[1])) == NULL) {
+		fprintf(stderr, "warren: no command \"%s\"\n",
+		    argc > 1 ? argv[1] : "");
+		return EXIT_USAGE;
+	}
+	cli_usage(cmd, stdout);
+	printf("\n%s\n%s", cmd->summary, cmd->help);
+	return EXIT_OK;
+}

@@ -1,0 +1,79 @@
+/* cmds.c -- warren(1)'s command table: --help, help and completion use it. */
+#include <stddef.h>
+
+#include "cli/cli.h"
+
+int cmd_id(struct cli *, int, char **);
+int cmd_status(struct cli *, int, char **);
+int cmd_unlock(struct cli *, int, char **);
+int cmd_lock(struct cli *, int, char **);
+int cmd_stop(struct cli *, int, char **);
+int cmd_help(struct cli *, int, char **);
+int cmd_add(struct cli *, int, char **);
+int cmd_requests(struct cli *, int, char **);
+int cmd_accept(struct cli *, int, char **);
+int cmd_reject(struct cli *, int, char **);
+int cmd_block(struct cli *, int, char **);
+int cmd_unblock(struct cli *, int, char **);
+int cmd_remove(struct cli *, int, char **);
+int cmd_rename(struct cli *, int, char **);
+int cmd_contacts(struct cli *, int, char **);
+int cmd_send(struct cli *, int, char **);
+int cmd_log(struct cli *, int, char **);
+int cmd_watch(struct cli *, int, char **);
+
+const struct cli_cmd cli_cmds[] = {
+	{ "id", "", "print your onion address",
+	    "Your address is your identity: give it to people who should be\n"
+	    "able to add you. --json adds the form with .onion.\n", cmd_id },
+	{ "status", "", "show the daemon, tor and onion state",
+	    "Shows whether the store is locked, tor's bootstrap progress\n"
+	    "(e.g. 'tor: 45% (loading descriptors)', then 'tor: ready') and\n"
+	    "whether your onion is published.\n", cmd_status },
+	{ "add", "ADDRESS [--name NAME] [--message TEXT]",
+	    "send a contact request",
+	    "ADDRESS is their onion address (56 characters, .onion optional).\n"
+	    "The request is retried until they are reachable. If they have\n"
+	    "already asked you, adding them accepts. --name is what you call\n"
+	    "them; --message is a greeting they see with the request.\n",
+	    cmd_add },
+	{ "requests", "", "list contact requests waiting for you",
+	    "Accept with 'warren accept', refuse with 'warren reject'.\n",
+	    cmd_requests },
+	{ "accept", "CONTACT", "accept a contact request",
+	    "CONTACT is an address or an unambiguous name.\n", cmd_accept },
+	{ "reject", "CONTACT", "reject a contact request",
+	    "Nothing about the request is kept.\n", cmd_reject },
+	{ "block", "CONTACT|ADDRESS", "block a contact or any address",
+	    "A blocked peer is disconnected right after its handshake; its\n"
+	    "messages never reach your store.\n", cmd_block },
+	{ "unblock", "CONTACT", "unblock", "", cmd_unblock },
+	{ "remove", "CONTACT", "remove a contact and its history", "",
+	    cmd_remove },
+	{ "rename", "CONTACT NAME", "change what you call a contact", "",
+	    cmd_rename },
+	{ "contacts", "", "list contacts: state, online, unread",
+	    "", cmd_contacts },
+	{ "send", "CONTACT TEXT... | CONTACT -", "send a message",
+	    "Returns at once with the message id: the message is queued and\n"
+	    "delivered when the contact is online, also after restarts.\n"
+	    "With '-' or no TEXT the message is read from standard input.\n",
+	    cmd_send },
+	{ "log", "CONTACT [--limit N]", "show a conversation",
+	    "Oldest first, with each sent message's state: queued, sent,\n"
+	    "delivered. Marks the conversation read.\n", cmd_log },
+	{ "watch", "[--since ID]", "follow events as they happen",
+	    "With --since, first replays every event after ID. --json prints\n"
+	    "one JSON object per line (for scripts).\n", cmd_watch },
+	{ "unlock", "", "unlock a daemon started with a passphrase",
+	    "Prompts for the passphrase without echo (reads one line of\n"
+	    "standard input when it is not a terminal).\n", cmd_unlock },
+	{ "lock", "", "drop keys from memory and take the onion offline",
+	    "Only when a passphrase is set; 'warren unlock' undoes it.\n",
+	    cmd_lock },
+	{ "stop", "", "stop the daemon", "Asks warrend to shut down "
+	    "cleanly.\n", cmd_stop },
+	{ "help", "[COMMAND]", "list commands or explain one", "",
+	    cmd_help },
+};
+const size_t cli_ncmds = sizeof cli_cmds / sizeof cli_cmds[0];

@@ -1,0 +1,391 @@
+/*
+ * api.c -- what the local API can ask of the node: contacts, requests,
+ * messages, events. Parameters arrive validated for type; the checks of
+ * meaning (addresses, states, limits) are here. Errors carry RPC_E_* codes.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "warren/limits.h"
+#include "warren/rpc.h"
+#include "core/api.h"
+#include "core/core.h"
+#include "core/node.h"
+#include "net/wire.h"
+#include "rpc/rpc.h"
+#include "store/store.h"
+#include "util/err.h"
+#include "util/log.h"
+#include "util/utf8.h"
+#include "util/xmalloc.h"
+
+/* Map a contact_lookup failure to an API error. */
+static int
+lookup_fail(struct rpc_error *err, int r, const char *what)
+{
+	switch (r) {
+	case ERR_NOTFOUND:
+		return rpc_fail(err, RPC_E_NO_CONTACT, "no contact \"%.80s\"; "
+		    "'warren contacts' lists them", what);
+	case ERR_EXISTS:
+		return rpc_fail(err, RPC_E_AMBIGUOUS, "\"%.80s\" names more "
+		    "than one contact; use the address", what);
+	default:
+		return rpc_fail(err, RPC_E_BAD_ADDRESS, "%s", err_str(r));
+	}
+}
+
+/* Find a contact or fail. */
+static struct contact *
+find(struct node *n, const char *who, struct rpc_error *err)
+{
+	struct contact *c;
+	int r;
+
+	if ((r = contact_lookup(n, who, &c)) != 0) {
+		lookup_fail(err, r, who);
+		return NULL;
+	}
+	return c;
+}
+
+/* A database failure as an API error. */
+static int
+db_fail(struct node *n, struct rpc_error *err, int r)
+{
+	(void)n;
+	return rpc_fail(err, RPC_E_INTERNAL, "storage failed: %s", err_str(r));
+}
+
+/* Check a contact name: UTF-8, no control characters, <= 64 bytes. */
+static int
+check_name(const char *name, struct rpc_error *err)
+{
+	if (name == NULL)
+		return 0;
+	if (strlen(name) > WARREN_MAX_NICK)
+		return rpc_fail(err, RPC_E_TOO_LONG, "name is %zu bytes; the "
+		    "limit is %d", strlen(name), WARREN_MAX_NICK);
+	if (utf8_check(name, strlen(name), 0) != 0)
+		return rpc_fail(err, RPC_E_BAD_TEXT, "name must be UTF-8 "
+		    "text without control characters");
+	if (name[0] == '\0')
+		return rpc_fail(err, RPC_E_PARAMS, "name is empty");
+	return 0;
+}
+
+/* contacts.add */
+int
+api_contact_add(struct node *n, const char *addr, const char *name,
+    const char *text, json_t **res, struct rpc_error *err)
+{
+	struct contact *c;
+	char onion[ONION_LEN + 1];
+	uint8_t pk[32];
+	int r;
+
+	if ((r = onion_parse(addr, pk, onion)) != 0)
+		return rpc_fail(err, RPC_E_BAD_ADDRESS, "%s", err_str(r));
+	if (strcmp(onion, identity_onion(n->id)) == 0)
+		return rpc_fail(err, RPC_E_SELF, "that is your own address");
+	if (check_name(name, err) != 0)
+		return -1;
+	if (text != NULL && strlen(text) > WARREN_MAX_REQUEST_TEXT)
+		return rpc_fail(err, RPC_E_TOO_LONG, "message is %zu bytes; "
+		    "the limit is %d", strlen(text), WARREN_MAX_REQUEST_TEXT);
+	if (text != NULL && utf8_check(text, strlen(text), 1) != 0)
+		return rpc_fail(err, RPC_E_BAD_TEXT, "message must be UTF-8 "
+		    "text without control characters");
+	if ((c = contact_by_onion(n, onion)) != NULL) {
+		if (c->state == CONTACT_BLOCKED)
+			return rpc_fail(err, RPC_E_BLOCKED, "%s is blocked; "
+			    "'warren unblock' first", onion);
+		if (c->state != CONTACT_IN_REQUEST)
+			return rpc_fail(err, RPC_E_EXISTS, "%s is already %s",
+			    onion, c->state == CONTACT_MUTUAL ?
+			    "a contact" : "requested");
+		/* They asked us already: adding them is accepting. */
+		return api_contact_accept(n, onion, res, err) ||
+		    (name != NULL && api_contact_rename(n, onion, name, res,
+		    err));
+	}
+	if ((r = contact_create(n, onion, pk, name, CONTACT_OUT_REQUEST,
+	    text != NULL ? text : "", &c)) != 0 || (r = node_commit(n)) != 0)
+		return db_fail(n, err, r);
+	log_info("contact request to %s queued", onion);
+	conn_kick(n, c);
+	*res = contact_json(n, c);
+	return 0;
+}
+
+/* contacts.accept */
+int
+api_contact_accept(struct node *n, const char *who, json_t **res,
+    struct rpc_error *err)
+{
+	struct contact *c;
+	int r;
+
+	if ((c = find(n, who, err)) == NULL)
+		return -1;
+	if (c->state != CONTACT_IN_REQUEST)
+		return rpc_fail(err, RPC_E_NO_REQUEST, "no pending request "
+		    "from %s", c->onion);
+	c->state = CONTACT_MUTUAL;
+	if ((r = contact_save(n, c)) != 0 || (r = event_emit(n,
+	    RPC_EV_CONTACT_ADDED, json_pack("{s:s, s:s?}", "contact", c->onion,
+	    "name", c->name))) != 0 || (r = node_commit(n)) != 0)
+		return db_fail(n, err, r);
+	conn_accepted(n, c);
+	*res = contact_json(n, c);
+	return 0;
+}
+
+/* contacts.reject: nothing about the request is kept. */
+int
+api_contact_reject(struct node *n, const char *who, json_t **res,
+    struct rpc_error *err)
+{
+	struct wire_msg m;
+	struct contact *c;
+	char onion[ONION_LEN + 1];
+	int r;
+
+	if ((c = find(n, who, err)) == NULL)
+		return -1;
+	if (c->state != CONTACT_IN_REQUEST)
+		return rpc_fail(err, RPC_E_NO_REQUEST, "no pending request "
+		    "from %s", c->onion);
+	memset(&m, 0, sizeof m);
+	m.type = WIRE_CONTACT_RESPONSE;
+	m.u.response.status = WIRE_STATUS_REJECTED;
+	(void)conn_send(c, &m);
+	memcpy(onion, c->onion, sizeof onion);
+	if ((r = contact_delete(n, c)) != 0 || (r = node_commit(n)) != 0)
+		return db_fail(n, err, r);
+	*res = json_pack("{s:s, s:s}", "address", onion, "state", "rejected");
+	return 0;
+}
+
+/* contacts.block: by contact or by any address. */
+int
+api_contact_block(struct node *n, const char *who, json_t **res,
+    struct rpc_error *err)
+{
+	struct contact *c;
+	char onion[ONION_LEN + 1];
+	uint8_t pk[32];
+	int r;
+
+	if ((r = contact_lookup(n, who, &c)) == ERR_NOTFOUND &&
+	    onion_parse(who, pk, onion) == 0) {
+		if (strcmp(onion, identity_onion(n->id)) == 0)
+			return rpc_fail(err, RPC_E_SELF, "that is your own "
+			    "address");
+		if ((r = contact_create(n, onion, pk, NULL, CONTACT_BLOCKED,
+		    NULL, &c)) != 0 || (r = node_commit(n)) != 0)
+			return db_fail(n, err, r);
+	} else if (r != 0)
+		return lookup_fail(err, r, who);
+	else {
+		c->state = CONTACT_BLOCKED;
+		conn_drop_contact(n, c);
+		if ((r = contact_save(n, c)) != 0 || (r = node_commit(n)) != 0)
+			return db_fail(n, err, r);
+	}
+	*res = contact_json(n, c);
+	return 0;
+}
+
+/* contacts.unblock */
+int
+api_contact_unblock(struct node *n, const char *who, json_t **res,
+    struct rpc_error *err)
+{
+	struct contact *c;
+	char onion[ONION_LEN + 1];
+	int r;
+
+	if ((c = find(n, who, err)) == NULL)
+		return -1;
+	if (c->state != CONTACT_BLOCKED)
+		return rpc_fail(err, RPC_E_STATE, "%s is not blocked",
+		    c->onion);
+	if (c->flags & CF_HAS_RATCHET) {
+		c->state = CONTACT_MUTUAL;
+		if ((r = contact_save(n, c)) != 0 || (r = node_commit(n)) != 0)
+			return db_fail(n, err, r);
+		conn_kick(n, c);
+		*res = contact_json(n, c);
+		return 0;
+	}
+	memcpy(onion, c->onion, sizeof onion);
+	if ((r = contact_delete(n, c)) != 0 || (r = node_commit(n)) != 0)
+		return db_fail(n, err, r);
+	*res = json_pack("{s:s, s:s}", "address", onion, "state", "removed");
+	return 0;
+}
+
+/* contacts.remove: the contact and its history. */
+int
+api_contact_remove(struct node *n, const char *who, json_t **res,
+    struct rpc_error *err)
+{
+	struct contact *c;
+	char onion[ONION_LEN + 1];
+	int r;
+
+	if ((c = find(n, who, err)) == NULL)
+		return -1;
+	memcpy(onion, c->onion, sizeof onion);
+	if ((r = contact_delete(n, c)) != 0 || (r = node_commit(n)) != 0)
+		return db_fail(n, err, r);
+	(void)store_checkpoint(n->st);
+	*res = json_pack("{s:s, s:s}", "address", onion, "state", "removed");
+	return 0;
+}
+
+/* contacts.rename */
+int
+api_contact_rename(struct node *n, const char *who, const char *name,
+    json_t **res, struct rpc_error *err)
+{
+	struct contact *c;
+	int r;
+
+	if ((c = find(n, who, err)) == NULL || check_name(name, err) != 0)
+		return -1;
+	if ((r = contact_set_name(n, c, name)) != 0 ||
+	    (r = node_commit(n)) != 0)
+		return db_fail(n, err, r);
+	*res = contact_json(n, c);
+	return 0;
+}
+
+/* contacts.list / requests.list */
+int
+api_contact_list(struct node *n, int requests, json_t **res,
+    struct rpc_error *err)
+{
+	struct contact *c;
+	json_t *a = json_array(), *j;
+	char *text;
+
+	(void)err;
+	for (c = n->contacts; c != NULL; c = c->next) {
+		if ((c->state == CONTACT_IN_REQUEST) != requests)
+			continue;
+		j = contact_json(n, c);
+		if (requests && (text = contact_text(n, c)) != NULL) {
+			json_object_set_new(j, "text", json_string(text));
+			free(text);
+		}
+		json_array_append_new(a, j);
+	}
+	*res = json_pack("{s:o}", requests ? "requests" : "contacts", a);
+	return 0;
+}
+
+/* messages.send */
+int
+api_message_send(struct node *n, const char *who, const char *text,
+    json_t **res, struct rpc_error *err)
+{
+	struct contact *c;
+	int64_t id;
+	int r;
+
+	if ((c = find(n, who, err)) == NULL)
+		return -1;
+	if (text[0] == '\0')
+		return rpc_fail(err, RPC_E_PARAMS, "message is empty");
+	if (strlen(text) > WARREN_MAX_TEXT)
+		return rpc_fail(err, RPC_E_TOO_LONG, "message is %zu bytes; "
+		    "the limit is %d", strlen(text), WARREN_MAX_TEXT);
+	if (utf8_check(text, strlen(text), 1) != 0)
+		return rpc_fail(err, RPC_E_BAD_TEXT, "message must be UTF-8 "
+		    "text without control characters (newlines and tabs are "
+		    "fine)");
+	if (c->state == CONTACT_BLOCKED)
+		return rpc_fail(err, RPC_E_BLOCKED, "%s is blocked", c->onion);
+	if (c->state == CONTACT_IN_REQUEST)
+		return rpc_fail(err, RPC_E_STATE, "accept %s's request first",
+		    c->onion);
+	if ((r = delivery_queue(n, c, text, &id)) != 0)
+		return db_fail(n, err, r);
+	/* The reply goes out after the grouped commit (node_flush). */
+	*res = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "contact",
+	    c->onion, "state", "queued");
+	if (c->live == NULL)
+		conn_kick(n, c);
+	return 0;
+}
+
+/* messages.list {contact, limit, before}: newest last. */
+int
+api_message_list(struct node *n, const char *who, json_int_t limit,
+    json_int_t before, int mark_read, json_t **res, struct rpc_error *err)
+{
+	struct contact *c;
+	sqlite3_stmt *s;
+	json_t *a, *j;
+	int r;
+
+	if ((c = find(n, who, err)) == NULL)
+		return -1;
+	if (sqlite3_prepare_v2(store_db(n->st), "SELECT id FROM (SELECT id "
+	    "FROM messages WHERE contact = ? AND id < ? ORDER BY id DESC "
+	    "LIMIT ?) ORDER BY id", -1, &s, NULL) != SQLITE_OK)
+		return db_fail(n, err, ERR_DB);
+	sqlite3_bind_int64(s, 1, c->id);
+	sqlite3_bind_int64(s, 2, before > 0 ? before : INT64_MAX);
+	sqlite3_bind_int64(s, 3, limit);
+	a = json_array();
+	while (sqlite3_step(s) == SQLITE_ROW)
+		if ((j = message_json(n, c, sqlite3_column_int64(s, 0))) !=
+		    NULL)
+			json_array_append_new(a, j);
+	sqlite3_finalize(s);
+	if (mark_read && c->unread != 0) {
+		c->unread = 0;
+		if ((r = contact_save(n, c)) != 0 || (r = node_commit(n)) != 0) {
+			json_decref(a);
+			return db_fail(n, err, r);
+		}
+	}
+	*res = json_pack("{s:s, s:s?, s:o}", "contact", c->onion, "name",
+	    c->name, "messages", a);
+	return 0;
+}
+
+/* Replay helper for events.subscribe. */
+static int
+replay_one(json_t *ev, void *arg)
+{
+	rpc_client_notify(arg, ev);
+	return 0;
+}
+
+/* events.subscribe {since} */
+int
+api_events_subscribe(struct node *n, struct rpc_client *cl,
+    json_int_t since, json_t **res, struct rpc_error *err)
+{
+	json_int_t last;
+
+	node_flush(n);
+	last = events_last_id(n);
+	if (since < 0)
+		since = last;	/* only new events */
+	*res = json_pack("{s:I, s:I}", "since", since, "last", last);
+	/* The reply is queued first, then the replay, then live events. */
+	rpc_client_queue_result(cl, *res);
+	*res = NULL;
+	if (events_replay(n, since, replay_one, cl) != 0)
+		return rpc_fail(err, RPC_E_INTERNAL, "cannot read events");
+	rpc_client_subscribe(cl, last);
+	return 0;
+}

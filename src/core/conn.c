@@ -1,0 +1,628 @@
+/*
+ * conn.c -- connections to peers: the onion listener, dialling through
+ * tor's SOCKS port with backoff, access policy, one live connection per
+ * contact (deterministic tie-break), and the contact-request / session
+ * set-up exchange. Frames for the delivery engine go to delivery.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <jansson.h>
+#include <sodium.h>
+
+#include "warren/limits.h"
+#include "warren/rpc.h"
+#include "core/core.h"
+#include "net/listener.h"
+#include "net/peer.h"
+#include "net/wire.h"
+#include "store/store.h"
+#include "tor/socks.h"
+#include "tor/tor.h"
+#include "util/err.h"
+#include "util/log.h"
+#include "util/xmalloc.h"
+
+#define DIAL_TIMEOUT_MS		(120 * 1000)	/* tor waits up to SocksTimeout */
+#define BACKOFF_FIRST		2		/* seconds */
+#define BACKOFF_MAX		300
+#define NEWNYM_AFTER_F0		3
+#define REQ_BURST		20		/* requests from unknown peers */
+#define REQ_REFILL_MS		(30 * 1000)	/* one more every 30 s */
+
+static peer_policy_cb on_policy;
+static peer_up_cb on_up;
+static peer_msg_cb on_msg;
+static peer_drain_cb on_drain;
+static peer_lost_cb on_lost;
+static const struct peer_cbs conn_cbs = {
+	on_policy, on_up, on_msg, on_drain, on_lost
+};
+
+/* Add a connection to the node's list. */
+static struct pconn *
+pconn_new(struct node *n, int outbound, struct contact *c)
+{
+	struct pconn *pc = xcalloc(1, sizeof *pc);
+
+	pc->node = n;
+	pc->outbound = outbound;
+	pc->c = c;
+	pc->next = n->conns;
+	n->conns = pc;
+	return pc;
+}
+
+/* Unlink and free a connection record (the peer is freed by the caller). */
+static void
+pconn_free(struct pconn *pc)
+{
+	struct node *n = pc->node;
+	struct pconn **pp;
+
+	for (pp = &n->conns; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == pc) {
+			*pp = pc->next;
+			break;
+		}
+	}
+	if (!pc->outbound && !pc->released && n->lis != NULL)
+		listener_release(n->lis);
+	free(pc);
+}
+
+/* An inbound stream from our onion service. */
+static void
+on_accept(struct listener *l, struct bufferevent *bev, void *arg)
+{
+	struct node *n = arg;
+	struct pconn *pc;
+
+	(void)l;
+	pc = pconn_new(n, 0, NULL);
+	if (peer_new_responder(&pc->peer, n->base, bev, n->id, &n->pcfg,
+	    &conn_cbs, pc) != 0) {
+		pconn_free(pc);
+		return;
+	}
+	log_debug("peer: inbound connection");
+}
+
+/* Listen on DIR/peer.sock. */
+int
+conn_listen(struct node *n)
+{
+	char *path;
+	int r;
+
+	xasprintf(&path, "%s/peer.sock", n->dir);
+	r = listener_new(&n->lis, n->base, path, WARREN_MAX_UNAUTH, on_accept,
+	    n);
+	if (r != 0)
+		log_error("cannot listen on %s: %s", path, err_str(r));
+	free(path);
+	return r;
+}
+
+/* Close everything (shutdown or lock). */
+void
+conn_stop_all(struct node *n)
+{
+	struct contact *c;
+	struct pconn *pc;
+
+	for (c = n->contacts; c != NULL; c = c->next) {
+		socks_cancel(c->dialing);
+		c->dialing = NULL;
+		if (c->dial_timer != NULL)
+			evtimer_del(c->dial_timer);
+		c->live = NULL;
+	}
+	while ((pc = n->conns) != NULL) {
+		peer_free(pc->peer);
+		pconn_free(pc);
+	}
+	listener_free(n->lis);
+	n->lis = NULL;
+}
+
+/* Whether c needs a connection for something. */
+int
+conn_wanted(struct node *n, struct contact *c)
+{
+	if (c->deleted || c->state == CONTACT_BLOCKED ||
+	    c->state == CONTACT_IN_REQUEST)
+		return 0;
+	if (c->state == CONTACT_OUT_REQUEST)
+		return !(c->flags & (CF_REQ_DELIVERED | CF_REQ_REJECTED));
+	if (!(c->flags & CF_HAS_RATCHET))
+		return 1;
+	return delivery_outbox_count(n, c) > 0;
+}
+
+/* Send on the live connection. */
+int
+conn_send(struct contact *c, const struct wire_msg *m)
+{
+	if (c->live == NULL || c->live->peer == NULL)
+		return ERR_STATE;
+	return peer_send(c->live->peer, m);
+}
+
+/* The SOCKS connect finished. */
+static void
+on_socks(struct bufferevent *bev, int err, uint8_t rep, const char *reason,
+    void *arg)
+{
+	struct contact *c = arg;
+	struct node *n = c->node;
+	struct pconn *pc;
+
+	c->dialing = NULL;
+	if (bev == NULL) {
+		log_info("contact %s: cannot connect: %s", c->onion, reason);
+		if (rep == 0xf0 && ++c->f0_count >= NEWNYM_AFTER_F0 &&
+		    n->tor != NULL) {
+			/* Tor caches failed descriptor fetches; forget them. */
+			tor_newnym(n->tor);
+			c->f0_count = 0;
+		}
+		conn_schedule(n, c);
+		return;
+	}
+	c->f0_count = 0;
+	if (c->live != NULL) {
+		/* They reached us meanwhile; keep theirs. */
+		bufferevent_free(bev);
+		return;
+	}
+	pc = pconn_new(n, 1, c);
+	if (peer_new_initiator(&pc->peer, n->base, bev, n->id, c->ed_pk,
+	    &n->pcfg, &conn_cbs, pc) != 0) {
+		pconn_free(pc);
+		conn_schedule(n, c);
+		return;
+	}
+	log_debug("contact %s: dialled", c->onion);
+}
+
+/* Dial now. */
+void
+conn_kick(struct node *n, struct contact *c)
+{
+	const char *socks;
+	char iso[33];
+	uint8_t h[16];
+
+	if (c->deleted || c->dialing != NULL || c->live != NULL ||
+	    c->state == CONTACT_BLOCKED)
+		return;
+	if (n->tor == NULL || (socks = tor_socks_addr(n->tor)) == NULL ||
+	    tor_status(n->tor)->progress < 100) {
+		/* Tor is not ready: try again when it is (see node.c). */
+		return;
+	}
+	if (c->dial_timer != NULL)
+		evtimer_del(c->dial_timer);
+	/* Per-contact circuit isolation: tor keys circuits on the username. */
+	crypto_generichash(h, sizeof h, (const uint8_t *)c->onion, ONION_LEN,
+	    NULL, 0);
+	sodium_bin2hex(iso, sizeof iso, h, sizeof h);
+	c->dialing = socks_connect(n->base, socks, c->onion, WARREN_PORT, iso,
+	    DIAL_TIMEOUT_MS, on_socks, c);
+	if (c->dialing == NULL)
+		conn_schedule(n, c);
+}
+
+/* Backoff timer fired. */
+static void
+on_dial_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct contact *c = arg;
+
+	(void)fd;
+	(void)what;
+	conn_kick(c->node, c);
+}
+
+/* Redial later: exponential backoff with jitter. */
+void
+conn_schedule(struct node *n, struct contact *c)
+{
+	struct timeval tv;
+	uint32_t jitter;
+
+	if (c->deleted || !conn_wanted(n, c) || c->live != NULL)
+		return;
+	c->backoff = c->backoff == 0 ? BACKOFF_FIRST : c->backoff * 2;
+	if (c->backoff > BACKOFF_MAX)
+		c->backoff = BACKOFF_MAX;
+	if (c->dial_timer == NULL)
+		c->dial_timer = evtimer_new(n->base, on_dial_timer, c);
+	/* Up to +/-25%, so that many contacts do not dial in step. */
+	jitter = randombytes_uniform((uint32_t)c->backoff * 500 + 1);
+	tv.tv_sec = c->backoff * 3 / 4;
+	tv.tv_usec = 0;
+	tv.tv_sec += jitter / 1000;
+	tv.tv_usec = (suseconds_t)(jitter % 1000) * 1000;
+	evtimer_add(c->dial_timer, &tv);
+}
+
+/* Forget a contact's connections (it is being deleted or blocked). */
+void
+conn_drop_contact(struct node *n, struct contact *c)
+{
+	struct pconn *pc;
+
+	socks_cancel(c->dialing);
+	c->dialing = NULL;
+	if (c->dial_timer != NULL)
+		evtimer_del(c->dial_timer);
+	for (pc = n->conns; pc != NULL; pc = pc->next) {
+		if (pc->c == c) {
+			pc->c = NULL;
+			peer_close(pc->peer, ERR_REFUSED);
+		}
+	}
+	c->live = NULL;
+}
+
+/* Who may talk to us, and how much. */
+static enum peer_policy
+on_policy(struct peer *p, const uint8_t ed_pk[32], const char *onion,
+    void *arg)
+{
+	struct pconn *pc = arg;
+	struct node *n = pc->node;
+	struct contact *c;
+
+	(void)p;
+	(void)ed_pk;
+	if (strcmp(onion, identity_onion(n->id)) == 0)
+		return PEER_REJECT;
+	if ((c = contact_by_onion(n, onion)) == NULL)
+		return n->refuse_requests ? PEER_REJECT : PEER_REQUEST_ONLY;
+	switch (c->state) {
+	case CONTACT_BLOCKED:
+		log_info("peer %s is blocked: closed", onion);
+		return PEER_REJECT;
+	case CONTACT_IN_REQUEST:
+		return PEER_REQUEST_ONLY;
+	}
+	return PEER_FULL;
+}
+
+/* Which of two up connections to keep: both sides compute the same. */
+static int
+keep_new(struct node *n, struct pconn *old, struct pconn *new)
+{
+	const char *me = identity_onion(n->id), *them = new->c->onion;
+	const char *init_old, *init_new;
+
+	if (old->outbound == new->outbound)
+		return 1;	/* same direction: the newer one */
+	init_old = old->outbound ? me : them;
+	init_new = new->outbound ? me : them;
+	return strcmp(init_new, init_old) < 0;
+}
+
+/* Send a CONTACT_REQUEST (we dialled and want to be contacts). */
+static void
+send_request(struct node *n, struct contact *c)
+{
+	struct wire_msg m;
+	char *nick = NULL, *text = NULL;
+
+	(void)store_setting_get(n->st, "nick", &nick);
+	if (c->state == CONTACT_OUT_REQUEST)
+		text = contact_text(n, c);
+	memset(&m, 0, sizeof m);
+	m.type = WIRE_CONTACT_REQUEST;
+	m.u.request.nick = nick != NULL ? nick : "";
+	m.u.request.nick_len = strlen(m.u.request.nick);
+	m.u.request.text = text != NULL ? text : "";
+	m.u.request.text_len = strlen(m.u.request.text);
+	conn_send(c, &m);
+	free(nick);
+	free(text);
+}
+
+/* Send a one-field control frame. */
+static void
+send_simple(struct contact *c, uint64_t type, uint64_t v)
+{
+	struct wire_msg m;
+
+	memset(&m, 0, sizeof m);
+	m.type = type;
+	if (type == WIRE_CONTACT_RESPONSE)
+		m.u.response.status = v;
+	else if (type == WIRE_ACK)
+		m.u.ack.seq = v;
+	else if (type == WIRE_RESUME)
+		m.u.resume.next_expected = v;
+	conn_send(c, &m);
+}
+
+/* After a commit: ACKs, RESUMEs and transmissions that waited for it. */
+void
+conn_after_commit(struct node *n)
+{
+	struct contact *c;
+
+	for (c = n->contacts; c != NULL; c = c->next) {
+		if (c->ack_pending && c->live != NULL) {
+			if (c->recv_seq > 0)
+				send_simple(c, WIRE_ACK, c->recv_seq - 1);
+			if (c->ack_pending == 2)
+				send_simple(c, WIRE_RESUME, c->recv_seq);
+		}
+		c->ack_pending = 0;
+		if (c->flush_pending) {
+			c->flush_pending = 0;
+			delivery_flush(n, c);
+		}
+	}
+}
+
+/* The handshake finished and the policy let them in. */
+static void
+on_up(struct peer *p, void *arg)
+{
+	struct pconn *pc = arg, *old;
+	struct node *n = pc->node;
+	struct contact *c;
+	int was_online;
+
+	if (!pc->outbound && !pc->released) {
+		pc->released = 1;
+		listener_release(n->lis);
+	}
+	c = contact_by_onion(n, peer_remote_onion(p));
+	pc->c = c;
+	if (c == NULL)
+		return;		/* unknown: may only send a request */
+	old = c->live;
+	was_online = old != NULL && peer_is_up(old->peer);
+	if (old != NULL && old != pc) {
+		if (was_online && !keep_new(n, old, pc)) {
+			log_debug("contact %s: duplicate connection closed",
+			    c->onion);
+			pc->c = NULL;
+			peer_close(p, ERR_EXISTS);
+			return;
+		}
+		old->c = NULL;
+		peer_close(old->peer, ERR_EXISTS);
+	}
+	c->live = pc;
+	c->resumed = 0;
+	c->tx_next = 0;
+	c->backoff = 0;
+	socks_cancel(c->dialing);
+	c->dialing = NULL;
+	if (c->dial_timer != NULL)
+		evtimer_del(c->dial_timer);
+	log_info("contact %s: connected (%s)", c->onion,
+	    pc->outbound ? "outbound" : "inbound");
+	if (!was_online) {
+		c->last_seen = node_now_ms() / 1000;
+		(void)contact_save(n, c);
+		(void)event_emit(n, RPC_EV_ONLINE, json_pack("{s:s, s:s?}",
+		    "contact", c->onion, "name", c->name));
+	}
+	if (pc->outbound && (c->state == CONTACT_OUT_REQUEST ||
+	    (c->state == CONTACT_MUTUAL && !(c->flags & CF_HAS_RATCHET))))
+		send_request(n, c);
+	else if (c->state == CONTACT_MUTUAL && (c->flags & CF_HAS_RATCHET))
+		send_simple(c, WIRE_RESUME, c->recv_seq);
+	(void)node_commit(n);
+}
+
+/* Take in a request from an unknown peer, rate-limited. */
+static int
+request_from_unknown(struct node *n, struct pconn *pc,
+    const struct wire_msg *m)
+{
+	struct contact *c;
+	char nick[WARREN_MAX_NICK + 1], *text;
+	int64_t now = node_now_ms();
+	int r;
+
+	if (n->refuse_requests)
+		return ERR_REFUSED;
+	n->req_tokens += (double)(now - n->req_refill_ms) / REQ_REFILL_MS;
+	if (n->req_tokens > REQ_BURST)
+		n->req_tokens = REQ_BURST;
+	n->req_refill_ms = now;
+	if (n->req_tokens < 1) {
+		log_info("contact request from %s dropped: rate limit",
+		    peer_remote_onion(pc->peer));
+		return ERR_RATE;
+	}
+	n->req_tokens -= 1;
+	memcpy(nick, m->u.request.nick, m->u.request.nick_len);
+	nick[m->u.request.nick_len] = '\0';
+	text = xstrndup(m->u.request.text, m->u.request.text_len);
+	r = contact_create(n, peer_remote_onion(pc->peer),
+	    peer_remote_ed_pk(pc->peer), nick[0] ? nick : NULL,
+	    CONTACT_IN_REQUEST, text, &c);
+	if (r == 0)
+		r = event_emit(n, RPC_EV_REQUEST, json_pack("{s:s, s:s?, s:s}",
+		    "contact", c->onion, "name", c->name, "text", text));
+	free(text);
+	if (r != 0 || (r = node_commit(n)) != 0)
+		return r;
+	log_info("contact request from %s", c->onion);
+	pc->c = c;
+	c->live = pc;
+	send_simple(c, WIRE_CONTACT_RESPONSE, WIRE_STATUS_PENDING);
+	(void)event_emit(n, RPC_EV_ONLINE, json_pack("{s:s, s:s?}",
+	    "contact", c->onion, "name", c->name));
+	return 0;
+}
+
+/* A CONTACT_REQUEST: the initiator wants to be (or stay) contacts. */
+static int
+on_request(struct node *n, struct pconn *pc, const struct wire_msg *m)
+{
+	struct contact *c = pc->c;
+	int r, added;
+
+	if (pc->outbound)
+		return ERR_PROTO;	/* only the dialling side asks */
+	if (c == NULL)
+		return request_from_unknown(n, pc, m);
+	if (c->state == CONTACT_IN_REQUEST) {
+		char *text = xstrndup(m->u.request.text, m->u.request.text_len);
+
+		r = contact_set_text(n, c, text);
+		free(text);
+		if (r != 0 || (r = node_commit(n)) != 0)
+			return r;
+		send_simple(c, WIRE_CONTACT_RESPONSE, WIRE_STATUS_PENDING);
+		return 0;
+	}
+	/* They asked and we asked (or accepted): contacts now. */
+	added = c->state != CONTACT_MUTUAL;
+	c->state = CONTACT_MUTUAL;
+	c->flags |= CF_REQ_DELIVERED;
+	if ((r = contact_save(n, c)) != 0)
+		return r;
+	if (added && (r = event_emit(n, RPC_EV_CONTACT_ADDED, json_pack(
+	    "{s:s, s:s?}", "contact", c->onion, "name", c->name))) != 0)
+		return r;
+	peer_set_policy(pc->peer, PEER_FULL);
+	send_simple(c, WIRE_CONTACT_RESPONSE, WIRE_STATUS_ACCEPTED);
+	return session_start_bob(n, c, pc);
+}
+
+/* A CONTACT_RESPONSE to our request. */
+static int
+on_response(struct node *n, struct pconn *pc, const struct wire_msg *m)
+{
+	struct contact *c = pc->c;
+	int r;
+
+	if (!pc->outbound)
+		return ERR_PROTO;
+	switch (m->u.response.status) {
+	case WIRE_STATUS_PENDING:
+		if (c->flags & CF_REQ_DELIVERED)
+			return 0;
+		c->flags |= CF_REQ_DELIVERED;
+		if ((r = contact_save(n, c)) != 0)
+			return r;
+		return event_emit(n, "contact.request_delivered", json_pack(
+		    "{s:s}", "contact", c->onion));
+	case WIRE_STATUS_ACCEPTED:
+		c->flags |= CF_REQ_DELIVERED;
+		if (c->state == CONTACT_OUT_REQUEST) {
+			c->state = CONTACT_MUTUAL;
+			if ((r = event_emit(n, RPC_EV_CONTACT_ADDED, json_pack(
+			    "{s:s, s:s?}", "contact", c->onion, "name",
+			    c->name))) != 0)
+				return r;
+		}
+		return contact_save(n, c);
+	case WIRE_STATUS_REJECTED:
+		if (c->state != CONTACT_OUT_REQUEST)
+			return 0;
+		c->flags |= CF_REQ_REJECTED;
+		if ((r = contact_save(n, c)) != 0)
+			return r;
+		return event_emit(n, "contact.rejected", json_pack("{s:s}",
+		    "contact", c->onion));
+	}
+	return ERR_PROTO;
+}
+
+/* One frame from a peer. */
+static int
+on_msg(struct peer *p, const struct wire_msg *m, void *arg)
+{
+	struct pconn *pc = arg;
+	struct node *n = pc->node;
+	struct contact *c = pc->c;
+
+	(void)p;
+	if (m->type == WIRE_CONTACT_REQUEST)
+		return on_request(n, pc, m);
+	if (c == NULL || c->live != pc)
+		return 0;	/* superseded or unknown: ignore */
+	switch (m->type) {
+	case WIRE_CONTACT_RESPONSE:
+		return on_response(n, pc, m);
+	case WIRE_RATCHET_HELLO:
+		if (!pc->outbound || c->state != CONTACT_MUTUAL)
+			return ERR_PROTO;
+		return session_start_alice(n, c, pc, m->u.ratchet_hello.pub);
+	case WIRE_RATCHET_RESET:
+		log_warn("contact %s: asked for a session reset", c->onion);
+		return 0;
+	case WIRE_MSG:
+		return delivery_on_msg(n, c, m);
+	case WIRE_ACK:
+		return delivery_on_ack(n, c, m->u.ack.seq);
+	case WIRE_RESUME:
+		if (!(c->flags & CF_HAS_RATCHET))
+			return 0;
+		return delivery_on_resume(n, c, m->u.resume.next_expected);
+	default:
+		return 0;	/* receipts, timers: later */
+	}
+}
+
+/* The output buffer drained: carry on transmitting. */
+static void
+on_drain(struct peer *p, void *arg)
+{
+	struct pconn *pc = arg;
+
+	(void)p;
+	if (pc->c != NULL && pc->c->live == pc)
+		delivery_flush(pc->node, pc->c);
+}
+
+/* A connection is gone. */
+static void
+on_lost(struct peer *p, int reason, void *arg)
+{
+	struct pconn *pc = arg;
+	struct node *n = pc->node;
+	struct contact *c = pc->c;
+
+	if (c != NULL && c->live == pc) {
+		c->live = NULL;
+		c->resumed = 0;
+		log_info("contact %s: disconnected (%s)", c->onion,
+		    err_str(reason));
+		(void)event_emit(n, RPC_EV_OFFLINE, json_pack("{s:s, s:s?}",
+		    "contact", c->onion, "name", c->name));
+		(void)node_commit(n);
+		conn_schedule(n, c);
+	}
+	peer_free(p);
+	pconn_free(pc);
+}
+
+/* The contact became mutual by our own accept: set up the session. */
+void
+conn_accepted(struct node *n, struct contact *c)
+{
+	if (c->live != NULL && peer_is_up(c->live->peer)) {
+		peer_set_policy(c->live->peer, PEER_FULL);
+		if (!c->live->outbound) {
+			send_simple(c, WIRE_CONTACT_RESPONSE,
+			    WIRE_STATUS_ACCEPTED);
+			if (session_start_bob(n, c, c->live) == 0)
+				return;
+		} else {
+			send_request(n, c);
+			return;
+		}
+	}
+	conn_kick(n, c);
+}

@@ -1,0 +1,440 @@
+/*
+ * contacts.c -- contact rows: addresses and names sealed at rest, looked up
+ * by a keyed hash; the in-memory list the rest of the core works on.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "core/core.h"
+#include "store/store.h"
+#include "util/err.h"
+#include "util/log.h"
+#include "util/xmalloc.h"
+
+/* Prepare a statement; logs and returns NULL on failure. */
+static sqlite3_stmt *
+prep(struct node *n, const char *sql)
+{
+	sqlite3 *db = store_db(n->st);
+	sqlite3_stmt *s = NULL;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
+		log_error("store: %s: %s", sqlite3_errmsg(db), sql);
+		return NULL;
+	}
+	return s;
+}
+
+/* Unseal a column into a new string (NULL column -> NULL). */
+static int
+unseal_col(struct node *n, sqlite3_stmt *s, int col, const char *column,
+    int64_t row, char **out)
+{
+	uint8_t *pt;
+	size_t len;
+	int r;
+
+	*out = NULL;
+	if (sqlite3_column_type(s, col) == SQLITE_NULL)
+		return 0;
+	r = store_unseal(n->st, "contacts", column, row,
+	    sqlite3_column_blob(s, col), (size_t)sqlite3_column_bytes(s, col),
+	    &pt, &len);
+	if (r != 0)
+		return r;
+	*out = xstrndup((char *)pt, len);
+	secret_free(pt, len);
+	return 0;
+}
+
+/* Bind a sealed value (or NULL) for (contacts, column, row). */
+static int
+bind_sealed(struct node *n, sqlite3_stmt *s, int idx, const char *column,
+    int64_t row, const char *text)
+{
+	uint8_t *ct;
+	size_t len;
+	int r;
+
+	if (text == NULL)
+		return sqlite3_bind_null(s, idx) == SQLITE_OK ? 0 : ERR_DB;
+	if ((r = store_seal(n->st, "contacts", column, row, text, strlen(text),
+	    &ct, &len)) != 0)
+		return r;
+	r = sqlite3_bind_blob(s, idx, ct, (int)len, free) == SQLITE_OK ?
+	    0 : ERR_DB;
+	return r;
+}
+
+/* Run a prepared write to completion and finalize it. */
+static int
+step_done(struct node *n, sqlite3_stmt *s)
+{
+	int rc;
+
+	if (s == NULL)
+		return ERR_DB;
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		log_error("store: %s", sqlite3_errmsg(store_db(n->st)));
+		return ERR_DB;
+	}
+	return 0;
+}
+
+/* Allocate the in-memory part. */
+static struct contact *
+contact_alloc(struct node *n)
+{
+	struct contact *c = xcalloc(1, sizeof *c);
+
+	c->node = n;
+	return c;
+}
+
+/* Free one contact's memory. */
+static void
+contact_free_mem(struct contact *c)
+{
+	if (c->dial_timer != NULL)
+		event_free(c->dial_timer);
+	free(c->name);
+	free(c);
+}
+
+/* Load every contact into memory. */
+int
+contacts_load(struct node *n)
+{
+	sqlite3_stmt *s;
+	struct contact *c, **tail = &n->contacts;
+	char *addr;
+	int rc, r = 0;
+
+	s = prep(n, "SELECT id, addr, name, state, flags, verified, created, "
+	    "send_seq, recv_seq, unread, last_seen FROM contacts ORDER BY id");
+	if (s == NULL)
+		return ERR_DB;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		c = contact_alloc(n);
+		c->id = sqlite3_column_int64(s, 0);
+		if ((r = unseal_col(n, s, 1, "addr", c->id, &addr)) != 0 ||
+		    addr == NULL || onion_parse(addr, c->ed_pk, c->onion) != 0 ||
+		    (r = unseal_col(n, s, 2, "name", c->id, &c->name)) != 0) {
+			log_error("contacts: row %lld is damaged: %s",
+			    (long long)c->id, err_str(r ? r : ERR_PROTO));
+			free(addr);
+			contact_free_mem(c);
+			r = 0;
+			continue;
+		}
+		free(addr);
+		c->state = sqlite3_column_int(s, 3);
+		c->flags = sqlite3_column_int(s, 4);
+		c->verified = sqlite3_column_int(s, 5);
+		c->created = sqlite3_column_int64(s, 6);
+		c->send_seq = (uint64_t)sqlite3_column_int64(s, 7);
+		c->recv_seq = (uint64_t)sqlite3_column_int64(s, 8);
+		c->unread = sqlite3_column_int64(s, 9);
+		c->last_seen = sqlite3_column_int64(s, 10);
+		*tail = c;
+		tail = &c->next;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		log_error("store: %s", sqlite3_errmsg(store_db(n->st)));
+		return ERR_DB;
+	}
+	return r;
+}
+
+/* Free the list (connections must be gone). */
+void
+contacts_free(struct node *n)
+{
+	struct contact *c;
+
+	while ((c = n->contacts) != NULL) {
+		n->contacts = c->next;
+		contact_free_mem(c);
+	}
+}
+
+/* By normalised address. */
+struct contact *
+contact_by_onion(struct node *n, const char *onion)
+{
+	struct contact *c;
+
+	for (c = n->contacts; c != NULL; c = c->next)
+		if (strcmp(c->onion, onion) == 0)
+			return c;
+	return NULL;
+}
+
+/* By address or unambiguous name. */
+int
+contact_lookup(struct node *n, const char *s, struct contact **out)
+{
+	struct contact *c, *found = NULL;
+	char norm[ONION_LEN + 1];
+	size_t len = strlen(s);
+	int r, matches = 0;
+
+	*out = NULL;
+	if (len >= ONION_LEN) {
+		if ((r = onion_parse(s, NULL, norm)) == 0) {
+			if ((*out = contact_by_onion(n, norm)) == NULL)
+				return ERR_NOTFOUND;
+			return 0;
+		}
+		if (len == ONION_LEN || len == ONION_LEN + 6) {
+			/* Looks like an address: say what is wrong with it,
+			 * unless a contact is named exactly that. */
+			for (c = n->contacts; c != NULL; c = c->next)
+				if (c->name != NULL && strcmp(c->name, s) == 0)
+					break;
+			if (c == NULL)
+				return r;
+		}
+	}
+	for (c = n->contacts; c != NULL; c = c->next) {
+		if (c->name != NULL && strcmp(c->name, s) == 0) {
+			found = c;
+			matches++;
+		}
+	}
+	if (matches > 1)
+		return ERR_EXISTS;
+	if (matches == 1) {
+		*out = found;
+		return 0;
+	}
+	return ERR_NOTFOUND;
+}
+
+/* Insert a contact (inside node_txn). */
+int
+contact_create(struct node *n, const char *onion, const uint8_t ed_pk[32],
+    const char *name, int state, const char *text, struct contact **out)
+{
+	sqlite3_stmt *s;
+	struct contact *c, **tail;
+	uint8_t lookup[32];
+	int64_t id;
+	int r;
+
+	*out = NULL;
+	if ((r = node_txn(n)) != 0)
+		return r;
+	if ((s = prep(n, "SELECT COALESCE(MAX(id), 0) + 1 FROM contacts")) ==
+	    NULL)
+		return ERR_DB;
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return ERR_DB;
+	}
+	id = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if ((r = store_lookup_hash(n->st, onion, strlen(onion), lookup)) != 0)
+		return r;
+	s = prep(n, "INSERT INTO contacts (id, lookup, addr, name, state, "
+	    "created, req_text) VALUES (?, ?, ?, ?, ?, ?, ?)");
+	if (s == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_blob(s, 2, lookup, sizeof lookup, SQLITE_TRANSIENT);
+	if ((r = bind_sealed(n, s, 3, "addr", id, onion)) != 0 ||
+	    (r = bind_sealed(n, s, 4, "name", id, name)) != 0 ||
+	    (r = bind_sealed(n, s, 7, "req_text", id, text)) != 0) {
+		sqlite3_finalize(s);
+		return r;
+	}
+	sqlite3_bind_int(s, 5, state);
+	sqlite3_bind_int64(s, 6, (sqlite3_int64)time(NULL));
+	if ((r = step_done(n, s)) != 0)
+		return r;
+
+	c = contact_alloc(n);
+	c->id = id;
+	memcpy(c->onion, onion, sizeof c->onion);
+	memcpy(c->ed_pk, ed_pk, 32);
+	c->name = name != NULL ? xstrdup(name) : NULL;
+	c->state = state;
+	c->created = (int64_t)time(NULL);
+	for (tail = &n->contacts; *tail != NULL; tail = &(*tail)->next)
+		;
+	*tail = c;
+	*out = c;
+	return 0;
+}
+
+/* Persist the mutable fields. */
+int
+contact_save(struct node *n, struct contact *c)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = node_txn(n)) != 0)
+		return r;
+	s = prep(n, "UPDATE contacts SET state = ?, flags = ?, verified = ?, "
+	    "send_seq = ?, recv_seq = ?, unread = ?, last_seen = ? "
+	    "WHERE id = ?");
+	if (s == NULL)
+		return ERR_DB;
+	sqlite3_bind_int(s, 1, c->state);
+	sqlite3_bind_int(s, 2, c->flags);
+	sqlite3_bind_int(s, 3, c->verified);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)c->send_seq);
+	sqlite3_bind_int64(s, 5, (sqlite3_int64)c->recv_seq);
+	sqlite3_bind_int64(s, 6, c->unread);
+	sqlite3_bind_int64(s, 7, c->last_seen);
+	sqlite3_bind_int64(s, 8, c->id);
+	return step_done(n, s);
+}
+
+/* Rename (NULL clears). */
+int
+contact_set_name(struct node *n, struct contact *c, const char *name)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = node_txn(n)) != 0)
+		return r;
+	if ((s = prep(n, "UPDATE contacts SET name = ? WHERE id = ?")) == NULL)
+		return ERR_DB;
+	if ((r = bind_sealed(n, s, 1, "name", c->id, name)) != 0) {
+		sqlite3_finalize(s);
+		return r;
+	}
+	sqlite3_bind_int64(s, 2, c->id);
+	if ((r = step_done(n, s)) != 0)
+		return r;
+	free(c->name);
+	c->name = name != NULL ? xstrdup(name) : NULL;
+	return 0;
+}
+
+/* Replace the stored request text. */
+int
+contact_set_text(struct node *n, struct contact *c, const char *text)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = node_txn(n)) != 0)
+		return r;
+	if ((s = prep(n, "UPDATE contacts SET req_text = ? WHERE id = ?")) ==
+	    NULL)
+		return ERR_DB;
+	if ((r = bind_sealed(n, s, 1, "req_text", c->id, text)) != 0) {
+		sqlite3_finalize(s);
+		return r;
+	}
+	sqlite3_bind_int64(s, 2, c->id);
+	return step_done(n, s);
+}
+
+/* The stored request text. */
+char *
+contact_text(struct node *n, struct contact *c)
+{
+	sqlite3_stmt *s;
+	char *t = NULL;
+
+	if ((s = prep(n, "SELECT req_text FROM contacts WHERE id = ?")) ==
+	    NULL)
+		return NULL;
+	sqlite3_bind_int64(s, 1, c->id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		(void)unseal_col(n, s, 0, "req_text", c->id, &t);
+	sqlite3_finalize(s);
+	return t;
+}
+
+/* Delete the row (messages and outbox go with it) and the memory. */
+int
+contact_delete(struct node *n, struct contact *c)
+{
+	struct contact **pp;
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = node_txn(n)) != 0)
+		return r;
+	if ((s = prep(n, "DELETE FROM contacts WHERE id = ?")) == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, c->id);
+	if ((r = step_done(n, s)) != 0)
+		return r;
+	conn_drop_contact(n, c);
+	for (pp = &n->contacts; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	}
+	contact_free_mem(c);
+	return 0;
+}
+
+/* A state's name for the API. */
+const char *
+contact_state_name(int state)
+{
+	switch (state) {
+	case CONTACT_OUT_REQUEST:
+		return "requested";
+	case CONTACT_IN_REQUEST:
+		return "pending";
+	case CONTACT_MUTUAL:
+		return "contact";
+	case CONTACT_BLOCKED:
+		return "blocked";
+	}
+	return "unknown";
+}
+
+/* The API form of a contact. */
+json_t *
+contact_json(struct node *n, struct contact *c)
+{
+	json_t *j;
+
+	j = json_pack("{s:I, s:s, s:s?, s:s, s:b, s:b, s:I, s:I, s:i}",
+	    "id", (json_int_t)c->id, "address", c->onion, "name", c->name,
+	    "state", contact_state_name(c->state),
+	    "online", c->live != NULL && peer_is_up(c->live->peer),
+	    "verified", c->verified, "unread", (json_int_t)c->unread,
+	    "created", (json_int_t)c->created,
+	    "outbox", delivery_outbox_count(n, c));
+	if (c->state == CONTACT_OUT_REQUEST)
+		json_object_set_new(j, "request",
+		    json_string((c->flags & CF_REQ_REJECTED) ? "rejected" :
+		    (c->flags & CF_REQ_DELIVERED) ? "delivered" : "sending"));
+	if (c->last_seen != 0)
+		json_object_set_new(j, "last_seen",
+		    json_integer(c->last_seen));
+	return j;
+}
+
+/* How many contacts have a live connection. */
+int
+contacts_online(struct node *n)
+{
+	struct contact *c;
+	int k = 0;
+
+	for (c = n->contacts; c != NULL; c = c->next)
+		if (c->live != NULL && peer_is_up(c->live->peer))
+			k++;
+	return k;
+}

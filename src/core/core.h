@@ -1,0 +1,194 @@
+/*
+ * core.h -- internals shared by the files of src/core (node, contacts,
+ * delivery, events, conn). Outside src/core only node.h is visible.
+ *
+ * Transactions are grouped: node_txn() opens one lazily and schedules its
+ * commit for later in the same loop iteration, so every frame of one read
+ * burst and every request of one RPC read shares one fsync. What must only
+ * happen after a commit -- ACKs, transmitting new MSG frames, event
+ * notifications -- is recorded and done by node_commit().
+ */
+#ifndef WARREN_CORE_H
+#define WARREN_CORE_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "crypto/identity.h"
+#include "net/peer.h"
+
+struct event;
+struct listener;
+struct socks_req;
+struct store;
+struct tor;
+struct rpc_server;
+
+enum contact_state {
+	CONTACT_OUT_REQUEST = 1,	/* we asked them; no answer yet */
+	CONTACT_IN_REQUEST = 2,		/* they asked us; we have not answered */
+	CONTACT_MUTUAL = 3,		/* contacts */
+	CONTACT_BLOCKED = 4
+};
+
+/* contacts.flags */
+#define CF_REQ_DELIVERED	0x1	/* our request reached them */
+#define CF_REQ_REJECTED		0x2	/* they rejected it */
+#define CF_HAS_RATCHET		0x4	/* a session exists */
+
+/* Message states (messages.state). */
+enum msg_state {
+	MSG_QUEUED = 0, MSG_SENT = 1, MSG_DELIVERED = 2, MSG_READ = 3,
+	MSG_RECEIVED = 10, MSG_UNDECRYPTABLE = 11
+};
+
+struct contact {
+	int64_t id;
+	char onion[ONION_LEN + 1];
+	uint8_t ed_pk[32];
+	char *name;			/* may be NULL */
+	int state;			/* enum contact_state */
+	int flags;			/* CF_* */
+	int verified;
+	int64_t created;
+	uint64_t send_seq;		/* next seq we assign */
+	uint64_t recv_seq;		/* next seq we expect */
+	int64_t unread;
+	int64_t last_seen;
+
+	/* Runtime only. */
+	struct node *node;
+	struct pconn *live;		/* the one connection we use */
+	int resumed;			/* peer's RESUME seen on live */
+	uint64_t tx_next;		/* next outbox seq to transmit on live */
+	int ack_pending;		/* after the commit: 1 ACK, 2 ACK + RESUME */
+	int flush_pending;		/* transmit after the commit */
+	struct socks_req *dialing;
+	struct event *dial_timer;
+	int backoff;			/* seconds, 0 = none yet */
+	int f0_count;
+	int deleted;
+	struct contact *next;
+};
+
+/* One connection, authenticated or not. */
+struct pconn {
+	struct node *node;
+	struct peer *peer;
+	struct contact *c;		/* NULL until known */
+	int outbound;
+	int released;			/* listener_release done */
+	struct pconn *next;
+};
+
+struct node_event {
+	json_int_t id;
+	json_t *ev;
+	struct node_event *next;
+};
+
+struct node {
+	struct event_base *base;
+	char *dir;
+	int no_tor;
+	const char *tor_binary, *torrc_append, *tor_control, *tor_password;
+	struct store *st;
+	struct identity *id;
+	struct tor *tor;
+	struct rpc_server *rpc;
+	struct listener *lis;
+	struct peer_cfg pcfg;
+	int up;
+	int tor_progress;		/* last seen, for events */
+	int tor_published;
+
+	struct contact *contacts;
+	struct pconn *conns;
+
+	int txn_open;
+	int txn_failed;
+	struct event *commit_ev;
+	struct node_event *ev_head, **ev_tail;
+	int events_since_trim;
+
+	/* Request rate limit: a token bucket for all unknown senders. */
+	double req_tokens;
+	int64_t req_refill_ms;
+	int refuse_requests;
+};
+
+/* node.c */
+int64_t node_now_ms(void);
+/* Open (or join) the grouped transaction. */
+int node_txn(struct node *);
+/* Commit now and run the after-commit work. */
+int node_commit(struct node *);
+
+/* contacts.c */
+int contacts_load(struct node *);
+void contacts_free(struct node *);
+struct contact *contact_by_onion(struct node *, const char *onion);
+/* Find by address or unambiguous name: 0, ERR_NOTFOUND, ERR_EXISTS (ambiguous), ERR_ADDR_*. */
+int contact_lookup(struct node *, const char *, struct contact **);
+/* Insert a new contact row (inside node_txn). */
+int contact_create(struct node *, const char *onion, const uint8_t ed_pk[32],
+    const char *name, int state, const char *text, struct contact **);
+/* Write state, flags, seqs, unread, verified (inside node_txn). */
+int contact_save(struct node *, struct contact *);
+int contact_set_name(struct node *, struct contact *, const char *);
+int contact_set_text(struct node *, struct contact *, const char *);
+/* The stored request text, or NULL; caller frees. */
+char *contact_text(struct node *, struct contact *);
+int contact_delete(struct node *, struct contact *);
+const char *contact_state_name(int);
+json_t *contact_json(struct node *, struct contact *);
+int contacts_online(struct node *);
+
+/* events.c */
+/* Persist an event (inside node_txn); broadcast after the commit. data is stolen. */
+int event_emit(struct node *, const char *type, json_t *data);
+/* Broadcast what the last commit persisted. */
+void events_flush(struct node *);
+/* Forget events of a rolled-back transaction. */
+void events_discard(struct node *);
+/* Replay events with id > since to a callback; 0 or ERR_DB. */
+int events_replay(struct node *, json_int_t since, int (*)(json_t *, void *),
+    void *);
+json_int_t events_last_id(struct node *);
+
+/* delivery.c */
+/* Queue text (inside node_txn); encrypts at once when the session allows. */
+int delivery_queue(struct node *, struct contact *, const char *text,
+    int64_t *msg_id);
+/* Encrypt queued messages that can now be encrypted. */
+int delivery_encrypt_queued(struct node *, struct contact *);
+int delivery_on_msg(struct node *, struct contact *, const struct wire_msg *);
+int delivery_on_ack(struct node *, struct contact *, uint64_t seq);
+int delivery_on_resume(struct node *, struct contact *, uint64_t next);
+/* Transmit outbox rows from tx_next on the live connection. */
+void delivery_flush(struct node *, struct contact *);
+int delivery_outbox_count(struct node *, struct contact *);
+/* Ratchet set-up on the connection where the contact became mutual. */
+int session_start_bob(struct node *, struct contact *, struct pconn *);
+int session_start_alice(struct node *, struct contact *, struct pconn *,
+    const uint8_t bob_pub[32]);
+json_t *message_json(struct node *, struct contact *, int64_t id);
+
+/* conn.c */
+int conn_listen(struct node *);
+void conn_stop_all(struct node *);
+/* Dial a contact now (if not connected/dialling). */
+void conn_kick(struct node *, struct contact *);
+/* Arrange a redial later with backoff. */
+void conn_schedule(struct node *, struct contact *);
+void conn_drop_contact(struct node *, struct contact *);
+int conn_send(struct contact *, const struct wire_msg *);
+/* Whether we still need a connection to c (something to send or set up). */
+int conn_wanted(struct node *, struct contact *);
+/* The contact became mutual while connected: set up the session. */
+void conn_accepted(struct node *, struct contact *);
+/* ACKs, RESUMEs and transmissions that waited for a commit. */
+void conn_after_commit(struct node *);
+
+#endif

@@ -1,0 +1,764 @@
+/*
+ * delivery.c -- exactly-once, in-order delivery (DESIGN.md §7) and the
+ * ratchet session set-up (§6). Send: encrypt, store the outbox row and the
+ * new ratchet state in one transaction; transmit only after the commit;
+ * retransmit stored bytes. Receive: decrypt on a copy; store the message,
+ * the state and the next expected seq in one transaction; ACK only after
+ * the commit.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <msgpack.h>
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "warren/limits.h"
+#include "warren/rpc.h"
+#include "core/core.h"
+#include "crypto/ratchet.h"
+#include "net/mp_prescan.h"
+#include "net/wire.h"
+#include "store/store.h"
+#include "util/bytes.h"
+#include "util/err.h"
+#include "util/log.h"
+#include "util/utf8.h"
+#include "util/xmalloc.h"
+
+#define KIND_INIT	0	/* empty: gives Bob his receiving chain */
+#define KIND_TEXT	1
+#define MSG_ID_LEN	16
+#define FLUSH_BATCH	64
+
+/* Prepare or log. */
+static sqlite3_stmt *
+prep(struct node *n, const char *sql)
+{
+	sqlite3 *db = store_db(n->st);
+	sqlite3_stmt *s = NULL;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
+		log_error("store: %s: %s", sqlite3_errmsg(db), sql);
+		return NULL;
+	}
+	return s;
+}
+
+/* Step a write and finalize. */
+static int
+done(struct node *n, sqlite3_stmt *s)
+{
+	int rc;
+
+	if (s == NULL)
+		return ERR_DB;
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		log_error("store: %s", sqlite3_errmsg(store_db(n->st)));
+		return ERR_DB;
+	}
+	return 0;
+}
+
+/* Load a contact's ratchet. */
+static int
+ratchet_load(struct node *n, struct contact *c, struct ratchet **out)
+{
+	sqlite3_stmt *s;
+	uint8_t *pt;
+	size_t len;
+	int r = ERR_NOTFOUND;
+
+	*out = NULL;
+	if ((s = prep(n, "SELECT ratchet FROM contacts WHERE id = ?")) == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, c->id);
+	if (sqlite3_step(s) == SQLITE_ROW &&
+	    sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		r = store_unseal(n->st, "contacts", "ratchet", c->id,
+		    sqlite3_column_blob(s, 0),
+		    (size_t)sqlite3_column_bytes(s, 0), &pt, &len);
+		if (r == 0) {
+			r = ratchet_deserialize(out, pt, len);
+			secret_free(pt, len);
+		}
+	}
+	sqlite3_finalize(s);
+	if (r != 0 && r != ERR_NOTFOUND)
+		log_error("contact %lld: cannot load the session: %s",
+		    (long long)c->id, err_str(r));
+	return r;
+}
+
+/* Store a contact's ratchet (inside node_txn). */
+static int
+ratchet_store(struct node *n, struct contact *c, const struct ratchet *rc)
+{
+	sqlite3_stmt *s;
+	uint8_t *ser = NULL, *ct = NULL;
+	size_t slen = 0, clen;
+	int r;
+
+	if ((r = node_txn(n)) != 0)
+		return r;
+	if ((r = ratchet_serialize(rc, &ser, &slen)) != 0)
+		return r;
+	r = store_seal(n->st, "contacts", "ratchet", c->id, ser, slen, &ct,
+	    &clen);
+	secret_free(ser, slen);
+	if (r != 0)
+		return r;
+	if ((s = prep(n, "UPDATE contacts SET ratchet = ? WHERE id = ?")) ==
+	    NULL) {
+		free(ct);
+		return ERR_DB;
+	}
+	sqlite3_bind_blob(s, 1, ct, (int)clen, free);
+	sqlite3_bind_int64(s, 2, c->id);
+	return done(n, s);
+}
+
+/* Ratchet plaintext: [msg_id bin16, composed_at u64 ms, kind u8, body str]. */
+static int
+plain_encode(msgpack_sbuffer *sb, int kind, int64_t when, const char *body,
+    size_t len)
+{
+	msgpack_packer pk;
+	uint8_t mid[MSG_ID_LEN];
+
+	randombytes_buf(mid, sizeof mid);
+	msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
+	msgpack_pack_array(&pk, 4);
+	msgpack_pack_bin(&pk, sizeof mid);
+	msgpack_pack_bin_body(&pk, mid, sizeof mid);
+	msgpack_pack_uint64(&pk, (uint64_t)when);
+	msgpack_pack_uint8(&pk, (uint8_t)kind);
+	msgpack_pack_str(&pk, len);
+	msgpack_pack_str_body(&pk, body, len);
+	return 0;
+}
+
+/* Decode a ratchet plaintext; body points into buf. */
+static int
+plain_decode(const uint8_t *buf, size_t len, int *kind, int64_t *when,
+    char **body, size_t *blen)
+{
+	msgpack_unpacked u;
+	msgpack_object *a;
+	size_t off = 0;
+	int r = ERR_PROTO;
+
+	if (mp_prescan(buf, len) != 0)
+		return ERR_PROTO;
+	msgpack_unpacked_init(&u);
+	if (msgpack_unpack_next(&u, (const char *)buf, len, &off) !=
+	    MSGPACK_UNPACK_SUCCESS || off != len)
+		goto out;
+	if (u.data.type != MSGPACK_OBJECT_ARRAY || u.data.via.array.size < 4)
+		goto out;
+	a = u.data.via.array.ptr;
+	if (a[0].type != MSGPACK_OBJECT_BIN ||
+	    a[0].via.bin.size != MSG_ID_LEN ||
+	    a[1].type != MSGPACK_OBJECT_POSITIVE_INTEGER ||
+	    a[1].via.u64 > INT64_MAX ||
+	    a[2].type != MSGPACK_OBJECT_POSITIVE_INTEGER ||
+	    a[2].via.u64 > 255 || a[3].type != MSGPACK_OBJECT_STR ||
+	    a[3].via.str.size > WARREN_MAX_TEXT)
+		goto out;
+	*kind = (int)a[2].via.u64;
+	*when = (int64_t)a[1].via.u64;
+	*blen = a[3].via.str.size;
+	*body = xstrndup(a[3].via.str.ptr, *blen);
+	if (memchr(a[3].via.str.ptr, 0, *blen) != NULL ||
+	    utf8_check(*body, *blen, 1) != 0) {
+		free(*body);
+		*body = NULL;
+		r = ERR_UTF8;
+		goto out;
+	}
+	r = 0;
+out:
+	msgpack_unpacked_destroy(&u);
+	return r;
+}
+
+/* Encrypt one plaintext as the next seq and store it in the outbox. */
+static int
+outbox_add(struct node *n, struct contact *c, struct ratchet *rc,
+    const uint8_t *pt, size_t len, int64_t msg_row)
+{
+	uint8_t hdr[RATCHET_HEADER_LEN], ad[8], *ct;
+	sqlite3_stmt *s;
+	uint64_t seq = c->send_seq;
+	int r;
+
+	ct = xmalloc(len + RATCHET_OVERHEAD);
+	store_be64(ad, seq);
+	if ((r = ratchet_encrypt(rc, ad, sizeof ad, pt, len, hdr, ct)) != 0)
+		goto out;
+	s = prep(n, "INSERT INTO outbox (contact, seq, hdr, ct, msg) "
+	    "VALUES (?, ?, ?, ?, ?)");
+	if (s == NULL) {
+		r = ERR_DB;
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, c->id);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)seq);
+	sqlite3_bind_blob(s, 3, hdr, sizeof hdr, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(s, 4, ct, (int)(len + RATCHET_OVERHEAD),
+	    SQLITE_TRANSIENT);
+	if (msg_row > 0)
+		sqlite3_bind_int64(s, 5, msg_row);
+	else
+		sqlite3_bind_null(s, 5);
+	if ((r = done(n, s)) != 0)
+		goto out;
+	if (msg_row > 0) {
+		s = prep(n, "UPDATE messages SET seq = ? WHERE id = ?");
+		if (s == NULL) {
+			r = ERR_DB;
+			goto out;
+		}
+		sqlite3_bind_int64(s, 1, (sqlite3_int64)seq);
+		sqlite3_bind_int64(s, 2, msg_row);
+		if ((r = done(n, s)) != 0)
+			goto out;
+	}
+	c->send_seq = seq + 1;
+	c->flush_pending = 1;
+out:
+	free(ct);
+	return r;
+}
+
+/* Queue a text message. */
+int
+delivery_queue(struct node *n, struct contact *c, const char *text,
+    int64_t *msg_id)
+{
+	sqlite3_stmt *s;
+	uint8_t *ct;
+	size_t clen;
+	int64_t id;
+	int r;
+
+	if ((r = node_txn(n)) != 0)
+		return r;
+	if ((s = prep(n, "SELECT COALESCE(MAX(id), 0) + 1 FROM messages")) ==
+	    NULL)
+		return ERR_DB;
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return ERR_DB;
+	}
+	id = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if ((r = store_seal(n->st, "messages", "body", id, text, strlen(text),
+	    &ct, &clen)) != 0)
+		return r;
+	s = prep(n, "INSERT INTO messages (id, contact, dir, state, body, time)"
+	    " VALUES (?, ?, 0, ?, ?, ?)");
+	if (s == NULL) {
+		free(ct);
+		return ERR_DB;
+	}
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, c->id);
+	sqlite3_bind_int(s, 3, MSG_QUEUED);
+	sqlite3_bind_blob(s, 4, ct, (int)clen, free);
+	sqlite3_bind_int64(s, 5, node_now_ms());
+	if ((r = done(n, s)) != 0)
+		return r;
+	*msg_id = id;
+	if (c->flags & CF_HAS_RATCHET)
+		return delivery_encrypt_queued(n, c);
+	return 0;
+}
+
+/* Encrypt every queued message the session can now carry. */
+int
+delivery_encrypt_queued(struct node *n, struct contact *c)
+{
+	struct ratchet *rc = NULL;
+	msgpack_sbuffer sb;
+	sqlite3_stmt *s;
+	uint8_t *body;
+	size_t blen;
+	int64_t row;
+	int r, rc2, any = 0;
+
+	if (!(c->flags & CF_HAS_RATCHET))
+		return 0;
+	if ((r = ratchet_load(n, c, &rc)) != 0)
+		return r;
+	if (!ratchet_can_send(rc)) {
+		ratchet_free(rc);
+		return 0;
+	}
+	if ((r = node_txn(n)) != 0)
+		goto out;
+	s = prep(n, "SELECT id, body, time FROM messages WHERE contact = ? AND "
+	    "dir = 0 AND seq IS NULL ORDER BY id");
+	if (s == NULL) {
+		r = ERR_DB;
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, c->id);
+	while ((rc2 = sqlite3_step(s)) == SQLITE_ROW) {
+		row = sqlite3_column_int64(s, 0);
+		r = store_unseal(n->st, "messages", "body", row,
+		    sqlite3_column_blob(s, 1),
+		    (size_t)sqlite3_column_bytes(s, 1), &body, &blen);
+		if (r != 0)
+			break;
+		msgpack_sbuffer_init(&sb);
+		plain_encode(&sb, KIND_TEXT, sqlite3_column_int64(s, 2),
+		    (char *)body, blen);
+		secret_free(body, blen);
+		r = outbox_add(n, c, rc, (uint8_t *)sb.data, sb.size, row);
+		sodium_memzero(sb.data, sb.size);
+		msgpack_sbuffer_destroy(&sb);
+		if (r != 0)
+			break;
+		any = 1;
+	}
+	sqlite3_finalize(s);
+	if (r == 0 && any)
+		r = ratchet_store(n, c, rc);
+	if (r == 0 && any)
+		r = contact_save(n, c);
+out:
+	ratchet_free(rc);
+	return r;
+}
+
+/* Received MSG. */
+int
+delivery_on_msg(struct node *n, struct contact *c, const struct wire_msg *m)
+{
+	struct ratchet *rc = NULL;
+	uint64_t seq = m->u.msg.seq;
+	uint8_t ad[8], *pt = NULL, *ct = NULL;
+	size_t ptlen = 0, clen;
+	char *body = NULL;
+	size_t blen = 0;
+	int64_t when = 0, row = 0;
+	int kind = KIND_TEXT, r, dec;
+	sqlite3_stmt *s;
+
+	if (!(c->flags & CF_HAS_RATCHET) || c->state != CONTACT_MUTUAL) {
+		log_info("contact %lld: MSG without a session; ignored",
+		    (long long)c->id);
+		return 0;
+	}
+	if ((r = node_txn(n)) != 0)
+		return r;
+	if (seq < c->recv_seq) {
+		/* A duplicate: we have it; make sure they hear so. */
+		if (c->ack_pending == 0)
+			c->ack_pending = 1;
+		return 0;
+	}
+	if (seq > c->recv_seq) {
+		log_info("contact %lld: gap (seq %llu, expected %llu): RESUME",
+		    (long long)c->id, (unsigned long long)seq,
+		    (unsigned long long)c->recv_seq);
+		c->ack_pending = 2;	/* ACK what we have, and RESUME */
+		return 0;
+	}
+	if (m->u.msg.ct_len < RATCHET_OVERHEAD)
+		return ERR_PROTO;
+	if ((r = ratchet_load(n, c, &rc)) != 0)
+		return 0;
+	ptlen = m->u.msg.ct_len - RATCHET_OVERHEAD;
+	pt = xmalloc(ptlen + 1);
+	store_be64(ad, seq);
+	dec = ratchet_decrypt(rc, ad, sizeof ad, m->u.msg.header, m->u.msg.ct,
+	    m->u.msg.ct_len, pt);
+	if (dec == 0)
+		dec = plain_decode(pt, ptlen, &kind, &when, &body, &blen);
+	if (dec != 0) {
+		log_warn("contact %lld: message %llu undecryptable: %s",
+		    (long long)c->id, (unsigned long long)seq, err_str(dec));
+		body = xstrdup("");
+		blen = 0;
+	}
+	if (dec == 0 && kind == KIND_INIT)
+		goto advance;
+	if ((s = prep(n, "SELECT COALESCE(MAX(id), 0) + 1 FROM messages")) ==
+	    NULL || sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		r = ERR_DB;
+		goto out;
+	}
+	row = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if ((r = store_seal(n->st, "messages", "body", row, body, blen, &ct,
+	    &clen)) != 0)
+		goto out;
+	s = prep(n, "INSERT INTO messages (id, contact, dir, seq, state, body, "
+	    "time, sent) VALUES (?, ?, 1, ?, ?, ?, ?, ?)");
+	if (s == NULL) {
+		free(ct);
+		r = ERR_DB;
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, row);
+	sqlite3_bind_int64(s, 2, c->id);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)seq);
+	sqlite3_bind_int(s, 4, dec == 0 ? MSG_RECEIVED : MSG_UNDECRYPTABLE);
+	sqlite3_bind_blob(s, 5, ct, (int)clen, free);
+	sqlite3_bind_int64(s, 6, node_now_ms());
+	sqlite3_bind_int64(s, 7, when);
+	if ((r = done(n, s)) != 0)
+		goto out;
+	c->unread++;
+advance:
+	if (dec == 0 && (r = ratchet_store(n, c, rc)) != 0)
+		goto out;
+	c->recv_seq = seq + 1;
+	if (c->ack_pending == 0)
+		c->ack_pending = 1;
+	c->last_seen = node_now_ms() / 1000;
+	if ((r = contact_save(n, c)) != 0)
+		goto out;
+	if (row > 0) {
+		r = event_emit(n, dec == 0 ? RPC_EV_MESSAGE : RPC_EV_SECURITY,
+		    dec == 0 ? json_pack("{s:I, s:s, s:s?, s:s, s:I, s:I}",
+		    "message", (json_int_t)row, "contact", c->onion, "name",
+		    c->name, "text", body, "sent", (json_int_t)when, "seq",
+		    (json_int_t)seq) : json_pack("{s:s, s:s, s:I}", "alert",
+		    "undecryptable message", "contact", c->onion, "message",
+		    (json_int_t)row));
+	}
+out:
+	if (pt != NULL) {
+		sodium_memzero(pt, ptlen);
+		free(pt);
+	}
+	if (body != NULL) {
+		sodium_memzero(body, blen);
+		free(body);
+	}
+	ratchet_free(rc);
+	return r;
+}
+
+/* Everything up to `upto` (exclusive) has arrived: drop it, mark delivered. */
+static int
+outbox_settle(struct node *n, struct contact *c, uint64_t upto)
+{
+	sqlite3_stmt *s;
+	int r, rc;
+
+	if ((r = node_txn(n)) != 0)
+		return r;
+	s = prep(n, "SELECT id FROM messages WHERE contact = ? AND dir = 0 AND "
+	    "seq IS NOT NULL AND seq < ? AND state < ? ORDER BY seq");
+	if (s == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, c->id);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)upto);
+	sqlite3_bind_int(s, 3, MSG_DELIVERED);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((r = event_emit(n, RPC_EV_DELIVERED, json_pack(
+		    "{s:I, s:s}", "message", (json_int_t)sqlite3_column_int64(
+		    s, 0), "contact", c->onion))) != 0)
+			break;
+	}
+	sqlite3_finalize(s);
+	if (r != 0)
+		return r;
+	s = prep(n, "UPDATE messages SET state = ? WHERE contact = ? AND "
+	    "dir = 0 AND seq IS NOT NULL AND seq < ? AND state < ?");
+	if (s == NULL)
+		return ERR_DB;
+	sqlite3_bind_int(s, 1, MSG_DELIVERED);
+	sqlite3_bind_int64(s, 2, c->id);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)upto);
+	sqlite3_bind_int(s, 4, MSG_DELIVERED);
+	if ((r = done(n, s)) != 0)
+		return r;
+	s = prep(n, "DELETE FROM outbox WHERE contact = ? AND seq < ?");
+	if (s == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, c->id);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)upto);
+	return done(n, s);
+}
+
+/* ACK(seq): everything <= seq is stored at the peer. */
+int
+delivery_on_ack(struct node *n, struct contact *c, uint64_t seq)
+{
+	if (seq >= c->send_seq) {
+		log_warn("contact %lld: ACK %llu for a seq never sent",
+		    (long long)c->id, (unsigned long long)seq);
+		return ERR_PROTO;
+	}
+	return outbox_settle(n, c, seq + 1);
+}
+
+/* RESUME(next): the peer has everything below next; resend the rest. */
+int
+delivery_on_resume(struct node *n, struct contact *c, uint64_t next)
+{
+	int r;
+
+	if (next > c->send_seq) {
+		log_warn("contact %lld: peer expects seq %llu but we only "
+		    "sent up to %llu; its session is out of step",
+		    (long long)c->id, (unsigned long long)next,
+		    (unsigned long long)c->send_seq);
+		next = c->send_seq;
+	}
+	if (next > 0 && (r = outbox_settle(n, c, next)) != 0)
+		return r;
+	c->tx_next = next;
+	c->resumed = 1;
+	c->flush_pending = 1;
+	return node_txn(n);
+}
+
+/* Transmit stored outbox rows on the live connection. */
+void
+delivery_flush(struct node *n, struct contact *c)
+{
+	struct wire_msg m;
+	sqlite3_stmt *s;
+	uint64_t first = 0, last = 0;
+	int rc, sent = 0, more = 1;
+
+	if (c->live == NULL || !peer_is_up(c->live->peer) || !c->resumed)
+		return;
+	while (more) {
+		more = 0;
+		s = prep(n, "SELECT seq, hdr, ct FROM outbox WHERE contact = ? "
+		    "AND seq >= ? ORDER BY seq LIMIT 64");
+		if (s == NULL)
+			return;
+		sqlite3_bind_int64(s, 1, c->id);
+		sqlite3_bind_int64(s, 2, (sqlite3_int64)c->tx_next);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			memset(&m, 0, sizeof m);
+			m.type = WIRE_MSG;
+			m.u.msg.seq = (uint64_t)sqlite3_column_int64(s, 0);
+			if (sqlite3_column_bytes(s, 1) != RATCHET_HEADER_LEN)
+				continue;
+			memcpy(m.u.msg.header, sqlite3_column_blob(s, 1),
+			    RATCHET_HEADER_LEN);
+			m.u.msg.ct = sqlite3_column_blob(s, 2);
+			m.u.msg.ct_len = (size_t)sqlite3_column_bytes(s, 2);
+			if (conn_send(c, &m) != 0)
+				break;
+			if (sent++ == 0)
+				first = m.u.msg.seq;
+			last = m.u.msg.seq;
+			c->tx_next = m.u.msg.seq + 1;
+			if (sent % FLUSH_BATCH == 0)
+				more = 1;
+		}
+		sqlite3_finalize(s);
+	}
+	if (sent == 0)
+		return;
+	if (node_txn(n) != 0)
+		return;
+	s = prep(n, "UPDATE messages SET state = ? WHERE contact = ? AND "
+	    "dir = 0 AND state = ? AND seq BETWEEN ? AND ?");
+	if (s == NULL)
+		return;
+	sqlite3_bind_int(s, 1, MSG_SENT);
+	sqlite3_bind_int64(s, 2, c->id);
+	sqlite3_bind_int(s, 3, MSG_QUEUED);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)first);
+	sqlite3_bind_int64(s, 5, (sqlite3_int64)last);
+	(void)done(n, s);
+}
+
+/* Rows waiting in the outbox (or not yet encrypted). */
+int
+delivery_outbox_count(struct node *n, struct contact *c)
+{
+	sqlite3_stmt *s;
+	int k = 0;
+
+	s = prep(n, "SELECT COUNT(*) FROM messages WHERE contact = ? AND "
+	    "dir = 0 AND state < ?");
+	if (s == NULL)
+		return 0;
+	sqlite3_bind_int64(s, 1, c->id);
+	sqlite3_bind_int(s, 2, MSG_DELIVERED);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		k = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return k;
+}
+
+/*
+ * A new session replaces any old one: sequence numbers restart, and
+ * messages the old session had not delivered are encrypted again under
+ * the new one.
+ */
+static int
+session_reset_queue(struct node *n, struct contact *c)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((s = prep(n, "DELETE FROM outbox WHERE contact = ?")) == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, c->id);
+	if ((r = done(n, s)) != 0)
+		return r;
+	s = prep(n, "UPDATE messages SET seq = NULL, state = ? WHERE "
+	    "contact = ? AND dir = 0 AND state < ?");
+	if (s == NULL)
+		return ERR_DB;
+	sqlite3_bind_int(s, 1, MSG_QUEUED);
+	sqlite3_bind_int64(s, 2, c->id);
+	sqlite3_bind_int(s, 3, MSG_DELIVERED);
+	if ((r = done(n, s)) != 0)
+		return r;
+	c->send_seq = 0;
+	c->recv_seq = 0;
+	c->tx_next = 0;
+	c->resumed = 0;
+	c->ack_pending = 0;
+	return 0;
+}
+
+/* Note a replaced session loudly. */
+static int
+session_alert(struct node *n, struct contact *c)
+{
+	if (!(c->flags & CF_HAS_RATCHET))
+		return 0;
+	log_warn("contact %s: session re-established; verify this contact",
+	    c->onion);
+	c->verified = 0;
+	return event_emit(n, RPC_EV_SECURITY, json_pack("{s:s, s:s, s:s?}",
+	    "alert", "session reset", "contact", c->onion, "name", c->name));
+}
+
+/* Responder side of set-up: we are Bob; send RATCHET_HELLO. */
+int
+session_start_bob(struct node *n, struct contact *c, struct pconn *pc)
+{
+	const uint8_t *secret = peer_secret(pc->peer);
+	struct ratchet *rc = NULL;
+	struct wire_msg m;
+	uint8_t sk[32], pk[32];
+	int r;
+
+	if (secret == NULL)
+		return ERR_STATE;
+	crypto_box_keypair(pk, sk);
+	r = ratchet_init_bob(&rc, secret, sk, pk, identity_ed_pk(n->id),
+	    c->ed_pk);
+	sodium_memzero(sk, sizeof sk);
+	if (r != 0)
+		return r;
+	if ((r = node_txn(n)) != 0 || (r = session_alert(n, c)) != 0 ||
+	    (r = session_reset_queue(n, c)) != 0 ||
+	    (r = ratchet_store(n, c, rc)) != 0)
+		goto out;
+	c->flags |= CF_HAS_RATCHET;
+	if ((r = contact_save(n, c)) != 0 || (r = node_commit(n)) != 0)
+		goto out;
+	peer_wipe_secret(pc->peer);
+	memset(&m, 0, sizeof m);
+	m.type = WIRE_RATCHET_HELLO;
+	memcpy(m.u.ratchet_hello.pub, pk, 32);
+	conn_send(c, &m);
+	memset(&m, 0, sizeof m);
+	m.type = WIRE_RESUME;
+	m.u.resume.next_expected = c->recv_seq;
+	conn_send(c, &m);
+out:
+	ratchet_free(rc);
+	return r;
+}
+
+/* Initiator side: Bob's key arrived; we are Alice. */
+int
+session_start_alice(struct node *n, struct contact *c, struct pconn *pc,
+    const uint8_t bob_pub[32])
+{
+	const uint8_t *secret = peer_secret(pc->peer);
+	struct ratchet *rc = NULL;
+	struct wire_msg m;
+	msgpack_sbuffer sb;
+	int r;
+
+	if (secret == NULL)
+		return ERR_STATE;
+	if ((r = ratchet_init_alice(&rc, secret, bob_pub,
+	    identity_ed_pk(n->id), c->ed_pk)) != 0)
+		return r;
+	peer_wipe_secret(pc->peer);
+	if ((r = node_txn(n)) != 0 || (r = session_alert(n, c)) != 0 ||
+	    (r = session_reset_queue(n, c)) != 0)
+		goto out;
+	msgpack_sbuffer_init(&sb);
+	plain_encode(&sb, KIND_INIT, node_now_ms(), "", 0);
+	r = outbox_add(n, c, rc, (uint8_t *)sb.data, sb.size, 0);
+	msgpack_sbuffer_destroy(&sb);
+	if (r != 0 || (r = ratchet_store(n, c, rc)) != 0)
+		goto out;
+	c->flags |= CF_HAS_RATCHET;
+	if ((r = contact_save(n, c)) != 0 ||
+	    (r = delivery_encrypt_queued(n, c)) != 0 ||
+	    (r = node_commit(n)) != 0)
+		goto out;
+	memset(&m, 0, sizeof m);
+	m.type = WIRE_RESUME;
+	m.u.resume.next_expected = c->recv_seq;
+	conn_send(c, &m);
+out:
+	ratchet_free(rc);
+	return r;
+}
+
+/* The API form of one message. */
+json_t *
+message_json(struct node *n, struct contact *c, int64_t id)
+{
+	static const char *const states[] = { "queued", "sent", "delivered",
+	    "read" };
+	sqlite3_stmt *s;
+	json_t *j = NULL;
+	uint8_t *body;
+	size_t len;
+	int st;
+
+	s = prep(n, "SELECT dir, seq, state, body, time, sent FROM messages "
+	    "WHERE id = ?");
+	if (s == NULL)
+		return NULL;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW && store_unseal(n->st, "messages",
+	    "body", id, sqlite3_column_blob(s, 3),
+	    (size_t)sqlite3_column_bytes(s, 3), &body, &len) == 0) {
+		st = sqlite3_column_int(s, 2);
+		j = json_pack("{s:I, s:s, s:s, s:s, s:s%, s:I}", "id",
+		    (json_int_t)id, "contact", c->onion, "direction",
+		    sqlite3_column_int(s, 0) ? "in" : "out", "state",
+		    st == MSG_RECEIVED ? "received" : st == MSG_UNDECRYPTABLE ?
+		    "undecryptable" : (st >= 0 && st <= 3) ? states[st] :
+		    "unknown", "text", (char *)body, len, "time",
+		    (json_int_t)sqlite3_column_int64(s, 4));
+		if (sqlite3_column_type(s, 1) != SQLITE_NULL)
+			json_object_set_new(j, "seq", json_integer(
+			    sqlite3_column_int64(s, 1)));
+		if (sqlite3_column_type(s, 5) != SQLITE_NULL)
+			json_object_set_new(j, "sent", json_integer(
+			    sqlite3_column_int64(s, 5)));
+		secret_free(body, len);
+	}
+	sqlite3_finalize(s);
+	return j;
+}

@@ -1,0 +1,453 @@
+/*
+ * node.c -- the daemon's state and its start-up order: store -> (unlock) ->
+ * identity -> tor + onion. Everything runs on one event_base.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "config.h"
+#include "warren/limits.h"
+#include "warren/rpc.h"
+#include "core/core.h"
+#include "core/node.h"
+#include "net/listener.h"
+#include "net/peer.h"
+#include "crypto/identity.h"
+#include "rpc/rpc.h"
+#include "store/store.h"
+#include "tor/tor.h"
+#include "util/err.h"
+#include "util/log.h"
+#include "util/xmalloc.h"
+
+/* Load the identity from the store, or create it on first start. */
+static int
+node_load_identity(struct node *n)
+{
+	sqlite3 *db = store_db(n->st);
+	sqlite3_stmt *stmt = NULL;
+	uint8_t *seed = NULL, *sealed = NULL;
+	size_t seed_len = 0, sealed_len = 0;
+	int r, rc;
+
+	rc = sqlite3_prepare_v2(db, "SELECT seed FROM identity WHERE id = 1",
+	    -1, &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		log_error("store: %s", sqlite3_errmsg(db));
+		return ERR_DB;
+	}
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		r = store_unseal(n->st, "identity", "seed", 1,
+		    sqlite3_column_blob(stmt, 0),
+		    (size_t)sqlite3_column_bytes(stmt, 0), &seed, &seed_len);
+		sqlite3_finalize(stmt);
+		if (r != 0) {
+			log_error("identity: cannot open the stored seed: %s",
+			    err_str(r));
+			return r;
+		}
+		if (seed_len != IDENTITY_SEED_LEN) {
+			secret_free(seed, seed_len);
+			log_error("identity: stored seed has the wrong size");
+			return ERR_PROTO;
+		}
+		r = identity_from_seed(&n->id, seed);
+		secret_free(seed, seed_len);
+		return r;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		log_error("store: %s", sqlite3_errmsg(db));
+		return ERR_DB;
+	}
+
+	if ((r = identity_generate(&n->id)) != 0)
+		return r;
+	if ((r = store_seal(n->st, "identity", "seed", 1,
+	    identity_seed(n->id), IDENTITY_SEED_LEN, &sealed,
+	    &sealed_len)) != 0)
+		goto fail;
+	if ((r = store_begin(n->st)) != 0)
+		goto fail;
+	rc = sqlite3_prepare_v2(db, "INSERT INTO identity (id, seed, created) "
+	    "VALUES (1, ?, ?)", -1, &stmt, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_blob(stmt, 1, sealed, (int)sealed_len,
+		    SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 2, (sqlite3_int64)time(NULL));
+		rc = sqlite3_step(stmt);
+		sqlite3_finalize(stmt);
+	}
+	if (rc != SQLITE_DONE) {
+		log_error("store: %s", sqlite3_errmsg(db));
+		store_rollback(n->st);
+		r = ERR_DB;
+		goto fail;
+	}
+	if ((r = store_commit(n->st)) != 0)
+		goto fail;
+	free(sealed);
+	log_info("created a new identity: %s", identity_onion(n->id));
+	return 0;
+fail:
+	free(sealed);
+	identity_free(n->id);
+	n->id = NULL;
+	return r;
+}
+
+/* Milliseconds since the epoch. */
+int64_t
+node_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Open the grouped transaction (or join the open one). */
+int
+node_txn(struct node *n)
+{
+	if (n->txn_open)
+		return 0;
+	if (store_begin(n->st) != 0)
+		return ERR_DB;
+	n->txn_open = 1;
+	event_active(n->commit_ev, EV_TIMEOUT, 0);
+	return 0;
+}
+
+/* Commit the group, then do what had to wait for it. */
+int
+node_commit(struct node *n)
+{
+	if (n->txn_open) {
+		n->txn_open = 0;
+		if (store_commit(n->st) != 0) {
+			/*
+			 * Memory ran ahead of the disk: reload from the store
+			 * and let RESUME put both sides back in step.
+			 */
+			log_error("store: commit failed; reloading state");
+			store_rollback(n->st);
+			events_discard(n);
+			conn_stop_all(n);
+			contacts_free(n);
+			if (contacts_load(n) != 0 || conn_listen(n) != 0)
+				log_error("store: reload failed");
+			return ERR_DB;
+		}
+	}
+	conn_after_commit(n);
+	events_flush(n);
+	return 0;
+}
+
+/* The scheduled commit of the group. */
+static void
+node_commit_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)node_commit(arg);
+}
+
+/* Commit whatever the last requests did (the RPC server calls this). */
+void
+node_flush(struct node *n)
+{
+	if (n->txn_open)
+		(void)node_commit(n);
+}
+
+/* Dial every contact we have business with (tor just became ready). */
+static void
+node_dial_all(struct node *n)
+{
+	struct contact *c;
+
+	for (c = n->contacts; c != NULL; c = c->next)
+		if (c->state == CONTACT_MUTUAL || conn_wanted(n, c))
+			conn_kick(n, c);
+}
+
+/* Tor reported a change. */
+static void
+node_tor_cb(struct tor *t, const struct tor_status *ts, void *arg)
+{
+	struct node *n = arg;
+	int progress = ts->progress, published = ts->published;
+
+	(void)t;
+	log_debug("tor: %d%% %s%s", ts->progress, ts->summary,
+	    ts->published ? ", onion published" : "");
+	if (!n->up)
+		return;
+	if (progress != n->tor_progress) {
+		(void)event_emit(n, RPC_EV_TOR, json_pack("{s:i, s:s, s:s}",
+		    "progress", progress, "summary", ts->summary, "tag",
+		    ts->tag));
+		if (progress >= 100 && n->tor_progress < 100)
+			log_info("tor: bootstrapped");
+	}
+	if (published && !n->tor_published) {
+		log_info("onion %s published", identity_onion(n->id));
+		(void)event_emit(n, RPC_EV_PUBLISHED, json_pack("{s:s}",
+		    "onion", identity_onion(n->id)));
+	}
+	if (progress >= 100 && (n->tor_progress < 100 ||
+	    (published && !n->tor_published)))
+		node_dial_all(n);
+	n->tor_progress = progress;
+	n->tor_published = published;
+}
+
+/* Start tor and publish our onion. */
+static int
+node_start_tor(struct node *n)
+{
+	struct tor_opts to;
+	char blob[TOR_BLOB_LEN + 1], *target;
+	int r;
+
+	if (n->no_tor)
+		return 0;
+	if ((r = identity_tor_blob(n->id, blob, sizeof blob)) != 0)
+		return r;
+	xasprintf(&target, "%s/peer.sock", n->dir);
+	memset(&to, 0, sizeof to);
+	to.data_dir = n->dir;
+	to.tor_binary = n->tor_binary;
+	to.torrc_append = n->torrc_append;
+	to.control = n->tor_control;
+	to.control_password = n->tor_password;
+	to.key_blob = blob;
+	to.onion = identity_onion(n->id);
+	to.target = target;
+	to.port = WARREN_PORT;
+	n->tor = tor_new(n->base, &to, node_tor_cb, n);
+	sodium_memzero(blob, sizeof blob);
+	free(target);
+	if (n->tor == NULL)
+		return ERR_INVAL;
+	return tor_start(n->tor);
+}
+
+/* Bring the node up once the store is unlocked. */
+static int
+node_up(struct node *n)
+{
+	int r;
+
+	if (n->up)
+		return 0;
+	if ((r = node_load_identity(n)) != 0)
+		return r;
+	if ((r = contacts_load(n)) != 0)
+		return r;
+	n->refuse_requests = 0;
+	{
+		char *v = NULL;
+
+		if (store_setting_get(n->st, "refuse_requests", &v) == 0)
+			n->refuse_requests = strcmp(v, "1") == 0;
+		free(v);
+	}
+	n->up = 1;
+	log_info("identity %s", identity_onion(n->id));
+	if ((r = conn_listen(n)) != 0)
+		return r;
+	if ((r = node_start_tor(n)) != 0)
+		log_error("tor: could not start: %s", err_str(r));
+	return 0;
+}
+
+/* Take the node down to the locked state. */
+static void
+node_down(struct node *n)
+{
+	node_flush(n);
+	conn_stop_all(n);
+	tor_free(n->tor);
+	n->tor = NULL;
+	n->tor_progress = 0;
+	n->tor_published = 0;
+	contacts_free(n);
+	identity_free(n->id);
+	n->id = NULL;
+	n->up = 0;
+}
+
+/* Open the store and start. */
+int
+node_open(struct node **out, struct event_base *base,
+    const struct node_opts *opts)
+{
+	struct node *n;
+	int r;
+
+	*out = NULL;
+	n = xcalloc(1, sizeof *n);
+	n->base = base;
+	n->dir = xstrdup(opts->data_dir);
+	n->no_tor = opts->no_tor;
+	n->tor_binary = opts->tor_binary;
+	n->torrc_append = opts->torrc_append;
+	n->tor_control = opts->tor_control;
+	n->tor_password = opts->tor_password;
+	n->commit_ev = event_new(base, -1, 0, node_commit_cb, n);
+	n->ev_tail = &n->ev_head;
+	n->req_tokens = 20;
+	n->req_refill_ms = node_now_ms();
+	peer_cfg_default(&n->pcfg);
+	if ((r = store_open(&n->st, n->dir, opts->passphrase)) != 0)
+		goto fail;
+	if (!store_locked(n->st) && (r = node_up(n)) != 0)
+		goto fail;
+	*out = n;
+	return 0;
+fail:
+	node_free(n);
+	return r;
+}
+
+/* Free everything. */
+void
+node_free(struct node *n)
+{
+	if (n == NULL)
+		return;
+	node_down(n);
+	events_discard(n);
+	if (n->commit_ev != NULL)
+		event_free(n->commit_ev);
+	store_close(n->st);
+	free(n->dir);
+	free(n);
+}
+
+/* Where events go. */
+void
+node_set_rpc(struct node *n, struct rpc_server *rpc)
+{
+	n->rpc = rpc;
+}
+
+/* 1 while the storage key is not in memory. */
+int
+node_locked(const struct node *n)
+{
+	return store_locked(n->st);
+}
+
+/* 1 if a passphrase wraps the storage key. */
+int
+node_has_passphrase(const struct node *n)
+{
+	return store_has_passphrase(n->st);
+}
+
+/* Unlock and bring the node up. */
+int
+node_unlock(struct node *n, const char *passphrase)
+{
+	int r;
+
+	if ((r = store_unlock(n->st, passphrase)) != 0)
+		return r;
+	return node_up(n);
+}
+
+/* Lock: drop keys and go offline. */
+int
+node_lock(struct node *n)
+{
+	int r;
+
+	if (!store_has_passphrase(n->st))
+		return ERR_STATE;
+	node_down(n);
+	if ((r = store_lock(n->st)) != 0)
+		return r;
+	log_info("locked");
+	return 0;
+}
+
+/* Our address. */
+const char *
+node_onion(const struct node *n)
+{
+	return n->id != NULL ? identity_onion(n->id) : NULL;
+}
+
+/* Build the status object. */
+json_t *
+node_status(struct node *n)
+{
+	const struct tor_status *ts;
+	json_t *s, *t;
+	const char *state;
+
+	s = json_pack("{s:s, s:i, s:b, s:b, s:s?}", "version", PACKAGE_VERSION,
+	    "api", WARREN_RPC_VERSION, "locked", node_locked(n),
+	    "passphrase", node_has_passphrase(n), "onion", node_onion(n));
+	if (n->no_tor || n->tor == NULL) {
+		state = n->no_tor ? "disabled" : node_locked(n) ?
+		    "stopped" : "error";
+		t = json_pack("{s:s, s:i, s:s, s:b}", "state", state,
+		    "progress", 0, "summary", "", "published", 0);
+	} else {
+		ts = tor_status(n->tor);
+		if (ts->error[0] != '\0' && !ts->running)
+			state = "error";
+		else if (ts->progress >= 100)
+			state = "ready";
+		else
+			state = "bootstrapping";
+		t = json_pack("{s:s, s:i, s:s, s:s, s:b, s:i, s:s}", "state",
+		    state, "progress", ts->progress, "summary", ts->summary,
+		    "tag", ts->tag, "published", ts->published, "restarts",
+		    ts->restarts, "error", ts->error);
+	}
+	json_object_set_new(s, "tor", t);
+	if (n->up) {
+		struct contact *c;
+		int k = 0, req = 0;
+
+		for (c = n->contacts; c != NULL; c = c->next) {
+			if (c->state == CONTACT_MUTUAL)
+				k++;
+			else if (c->state == CONTACT_IN_REQUEST)
+				req++;
+		}
+		json_object_set_new(s, "contacts", json_integer(k));
+		json_object_set_new(s, "requests", json_integer(req));
+		json_object_set_new(s, "online",
+		    json_integer(contacts_online(n)));
+		json_object_set_new(s, "refuse_requests",
+		    json_boolean(n->refuse_requests));
+	}
+	return s;
+}
+
+/* Stop the main loop, after a moment in which replies are written. */
+void
+node_shutdown(struct node *n)
+{
+	struct timeval tv = { 0, 200 * 1000 };
+
+	node_flush(n);
+	event_base_loopexit(n->base, &tv);
+}

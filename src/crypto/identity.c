@@ -1,0 +1,216 @@
+/*
+ * identity.c -- a node's identity from its 32-byte Ed25519 seed: the key
+ * pairs (Ed25519 and X25519), the v3 onion address and tor's key blob.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include <nettle/sha3.h>
+#include <sodium.h>
+
+#include "crypto/identity.h"
+#include "util/base32.h"
+#include "util/err.h"
+
+#define ONION_VERSION		3
+/* pk 32 || checksum 2 || version 1 */
+#define ONION_RAW_LEN		35
+#define ONION_SUFFIX		".onion"
+#define ONION_SUFFIX_LEN	6
+#define ONION_CSUM_PREFIX	".onion checksum"
+
+struct identity {
+	uint8_t seed[IDENTITY_SEED_LEN];
+	uint8_t ed_pk[crypto_sign_PUBLICKEYBYTES];
+	uint8_t ed_sk[crypto_sign_SECRETKEYBYTES];
+	uint8_t x_pk[crypto_scalarmult_BYTES];
+	uint8_t x_sk[crypto_scalarmult_SCALARBYTES];
+	char onion[ONION_LEN + 1];
+};
+
+/* The two checksum bytes of an onion address for pk. */
+static void
+onion_checksum(uint8_t out[2], const uint8_t pk[32])
+{
+	struct sha3_256_ctx ctx;
+	uint8_t digest[SHA3_256_DIGEST_SIZE], version = ONION_VERSION;
+
+	sha3_256_init(&ctx);
+	sha3_256_update(&ctx, sizeof ONION_CSUM_PREFIX - 1,
+	    (const uint8_t *)ONION_CSUM_PREFIX);
+	sha3_256_update(&ctx, 32, pk);
+	sha3_256_update(&ctx, 1, &version);
+	sha3_256_digest(&ctx, sizeof digest, digest);
+	memcpy(out, digest, 2);
+}
+
+/* Onion address of an Ed25519 public key. */
+void
+onion_from_pk(char out[ONION_LEN + 1], const uint8_t pk[32])
+{
+	uint8_t raw[ONION_RAW_LEN];
+
+	memcpy(raw, pk, 32);
+	onion_checksum(raw + 32, pk);
+	raw[34] = ONION_VERSION;
+	base32_encode(out, raw, sizeof raw);
+}
+
+/* Parse and check a user-typed onion address. */
+int
+onion_parse(const char *s, uint8_t pk[32], char norm[ONION_LEN + 1])
+{
+	uint8_t raw[ONION_RAW_LEN], csum[2];
+	size_t len, i;
+
+	if (s == NULL)
+		return ERR_INVAL;
+	len = strnlen(s, ONION_LEN + ONION_SUFFIX_LEN + 1);
+	if (len == ONION_LEN + ONION_SUFFIX_LEN &&
+	    strncasecmp(s + ONION_LEN, ONION_SUFFIX, ONION_SUFFIX_LEN) == 0)
+		len = ONION_LEN;
+	if (len != ONION_LEN)
+		return ERR_ADDR_LEN;
+	if (base32_decode(raw, sizeof raw, s, len) != ONION_RAW_LEN)
+		return ERR_ADDR_BASE32;
+	if (raw[34] != ONION_VERSION)
+		return ERR_ADDR_VERSION;
+	onion_checksum(csum, raw);
+	if (memcmp(csum, raw + 32, 2) != 0)
+		return ERR_ADDR_CHECKSUM;
+	if (crypto_core_ed25519_is_valid_point(raw) != 1)
+		return ERR_ADDR_POINT;
+	if (pk != NULL)
+		memcpy(pk, raw, 32);
+	if (norm != NULL) {
+		for (i = 0; i < ONION_LEN; i++) {
+			norm[i] = s[i];
+			if (norm[i] >= 'A' && norm[i] <= 'Z')
+				norm[i] = (char)(norm[i] - 'A' + 'a');
+		}
+		norm[ONION_LEN] = '\0';
+	}
+	return 0;
+}
+
+/* Ed25519 public key to X25519 public key. */
+int
+ed_pk_to_x(uint8_t x_pk[32], const uint8_t ed_pk[32])
+{
+	if (crypto_sign_ed25519_pk_to_curve25519(x_pk, ed_pk) != 0)
+		return ERR_CRYPTO;
+	return 0;
+}
+
+/* Derive every key of an identity from its seed. */
+int
+identity_from_seed(struct identity **out,
+    const uint8_t seed[IDENTITY_SEED_LEN])
+{
+	struct identity *id;
+	int r;
+
+	*out = NULL;
+	if (sodium_init() < 0)
+		return ERR_CRYPTO;
+	if ((id = sodium_malloc(sizeof *id)) == NULL)
+		return ERR_NOMEM;
+	memcpy(id->seed, seed, IDENTITY_SEED_LEN);
+	if (crypto_sign_seed_keypair(id->ed_pk, id->ed_sk, id->seed) != 0 ||
+	    crypto_sign_ed25519_sk_to_curve25519(id->x_sk, id->ed_sk) != 0) {
+		r = ERR_CRYPTO;
+		goto out;
+	}
+	if ((r = ed_pk_to_x(id->x_pk, id->ed_pk)) != 0)
+		goto out;
+	onion_from_pk(id->onion, id->ed_pk);
+	*out = id;
+	id = NULL;
+out:
+	identity_free(id);
+	return r;
+}
+
+/* A fresh random identity. */
+int
+identity_generate(struct identity **out)
+{
+	uint8_t seed[IDENTITY_SEED_LEN];
+	int r;
+
+	*out = NULL;
+	if (sodium_init() < 0)
+		return ERR_CRYPTO;
+	randombytes_buf(seed, sizeof seed);
+	r = identity_from_seed(out, seed);
+	sodium_memzero(seed, sizeof seed);
+	return r;
+}
+
+/* Free an identity; sodium_free zeroes it. */
+void
+identity_free(struct identity *id)
+{
+	if (id != NULL)
+		sodium_free(id);
+}
+
+/* The 32-byte seed. */
+const uint8_t *
+identity_seed(const struct identity *id)
+{
+	return id->seed;
+}
+
+/* The Ed25519 public key. */
+const uint8_t *
+identity_ed_pk(const struct identity *id)
+{
+	return id->ed_pk;
+}
+
+/* The Ed25519 secret key, libsodium form (seed || pk). */
+const uint8_t *
+identity_ed_sk(const struct identity *id)
+{
+	return id->ed_sk;
+}
+
+/* The X25519 public key. */
+const uint8_t *
+identity_x_pk(const struct identity *id)
+{
+	return id->x_pk;
+}
+
+/* The X25519 secret key. */
+const uint8_t *
+identity_x_sk(const struct identity *id)
+{
+	return id->x_sk;
+}
+
+/* The onion address, 56 lower-case characters. */
+const char *
+identity_onion(const struct identity *id)
+{
+	return id->onion;
+}
+
+/* tor's ED25519-V3 blob: base64 of SHA-512(seed), first half clamped. */
+int
+identity_tor_blob(const struct identity *id, char *out, size_t outlen)
+{
+	uint8_t h[crypto_hash_sha512_BYTES];
+
+	if (outlen < TOR_BLOB_LEN + 1)
+		return ERR_TOOBIG;
+	crypto_hash_sha512(h, id->seed, sizeof id->seed);
+	h[0] &= 248;
+	h[31] &= 127;
+	h[31] |= 64;
+	sodium_bin2base64(out, outlen, h, sizeof h,
+	    sodium_base64_VARIANT_ORIGINAL);
+	sodium_memzero(h, sizeof h);
+	return 0;
+}

@@ -1,0 +1,127 @@
+/*
+ * wire.h -- the plaintext of one transport frame: a msgpack array
+ * [type, field...] padded with sodium_pad to a multiple of WARREN_PAD_BLOCK,
+ * at most WARREN_MAX_FRAME bytes. Pure: no I/O.
+ *
+ *   type                  fields (in order)
+ *    1 HELLO              ed_pk bin32, features uint     (XK msg3 only)
+ *    2 PING, 3 PONG       -
+ *   10 CONTACT_REQUEST    nick str <= 64 B, text str <= 2 KiB (UTF-8;
+ *                         the nick has no newline, the text may)
+ *   11 CONTACT_RESPONSE   status uint: 0 pending, 1 accepted, 2 rejected
+ *   20 RATCHET_HELLO      ratchet_pub bin32
+ *   21 RATCHET_RESET      -
+ *   30 MSG                seq uint64, header bin40, ct bin <= WIRE_MAX_CT
+ *   31 ACK                seq uint64 (cumulative: everything <= seq stored)
+ *   32 RESUME             next_expected uint64
+ *   33 RECEIPT            seq uint64 (read up to seq)
+ *   34 TIMER              reserved, not implemented
+ *
+ * Known types have exactly these fields: a missing or an extra field is a
+ * protocol error (new fields go in new types, or behind a HELLO feature
+ * bit). Integers must be non-negative msgpack integers. Unknown types are
+ * well-formed arrays whose first element is a non-negative integer we do
+ * not know: wire_decode returns WIRE_UNKNOWN and the caller ignores them.
+ */
+#ifndef WARREN_WIRE_H
+#define WARREN_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <warren/limits.h>
+
+enum wire_type {
+	WIRE_HELLO = 1,
+	WIRE_PING = 2,
+	WIRE_PONG = 3,
+	WIRE_CONTACT_REQUEST = 10,
+	WIRE_CONTACT_RESPONSE = 11,
+	WIRE_RATCHET_HELLO = 20,
+	WIRE_RATCHET_RESET = 21,
+	WIRE_MSG = 30,
+	WIRE_ACK = 31,
+	WIRE_RESUME = 32,
+	WIRE_RECEIPT = 33,
+	WIRE_TIMER = 34		/* reserved */
+};
+
+enum wire_status {
+	WIRE_STATUS_PENDING = 0,
+	WIRE_STATUS_ACCEPTED = 1,
+	WIRE_STATUS_REJECTED = 2
+};
+
+#define WIRE_UNKNOWN		1	/* wire_decode: a type we do not know */
+#define WIRE_KEY_LEN		32	/* HELLO ed_pk, RATCHET_HELLO pub */
+#define WIRE_HEADER_LEN		40	/* MSG header: RATCHET_HEADER_LEN */
+/* MSG ct: leaves room for the array, the type, seq, the header and padding. */
+#define WIRE_MAX_CT		(WARREN_MAX_FRAME - 64)
+#define WIRE_FEATURES		0	/* HELLO feature bits we speak */
+
+/*
+ * One decoded or to-be-encoded frame. Fixed-size fields are copied in;
+ * the variable ones (nick, text, ct) are pointers with lengths, not
+ * NUL-terminated. After wire_decode they point into the caller's pt buffer
+ * and are valid exactly as long as it is; for wire_encode the caller owns
+ * what they point to.
+ */
+struct wire_msg {
+	uint64_t type;		/* enum wire_type, or the unknown number */
+	union {
+		struct {
+			uint8_t ed_pk[WIRE_KEY_LEN];
+			uint64_t features;
+		} hello;
+		struct {
+			const char *nick;	/* <= WARREN_MAX_NICK */
+			size_t nick_len;
+			const char *text;	/* <= WARREN_MAX_REQUEST_TEXT */
+			size_t text_len;
+		} request;
+		struct {
+			uint64_t status;	/* enum wire_status */
+		} response;
+		struct {
+			uint8_t pub[WIRE_KEY_LEN];
+		} ratchet_hello;
+		struct {
+			uint64_t seq;
+			uint8_t header[WIRE_HEADER_LEN];
+			const uint8_t *ct;	/* <= WIRE_MAX_CT */
+			size_t ct_len;
+		} msg;
+		struct {
+			uint64_t seq;
+		} ack;
+		struct {
+			uint64_t next_expected;
+		} resume;
+		struct {
+			uint64_t seq;
+		} receipt;
+	} u;
+};
+
+/*
+ * Encode m into out (cap bytes) as a padded plaintext; *len is a multiple
+ * of WARREN_PAD_BLOCK and <= WARREN_MAX_FRAME. Checks every field as
+ * wire_decode would. Returns 0, ERR_INVAL (unknown type, bad status, NULL
+ * with a non-zero length), ERR_TOOBIG (a field over its limit, or cap too
+ * small), or ERR_UTF8.
+ */
+int wire_encode(const struct wire_msg *m, uint8_t *out, size_t cap,
+    size_t *len);
+/*
+ * Decode a padded plaintext: sodium_unpad, mp_prescan, msgpack, then strict
+ * type and size checks of every field. Returns 0 (m filled; pointers into
+ * pt), WIRE_UNKNOWN (only m->type is set: ignore the frame), or ERR_PROTO,
+ * ERR_TOOBIG, ERR_UTF8 (the peer misbehaved). pt is not modified.
+ */
+int wire_decode(const uint8_t *pt, size_t len, struct wire_msg *m);
+/* 1 if a and b are the same known message (field by field), else 0. */
+int wire_equal(const struct wire_msg *a, const struct wire_msg *b);
+/* A name for logs: "MSG", or "unknown". */
+const char *wire_type_name(uint64_t type);
+
+#endif

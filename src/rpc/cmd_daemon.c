@@ -1,0 +1,116 @@
+/* cmd_daemon.c -- status, identity.get, daemon.*, rpc.methods. */
+#include <string.h>
+
+#include <jansson.h>
+
+#include "warren/rpc.h"
+#include "core/node.h"
+#include "rpc/cmds.h"
+#include "rpc/params.h"
+#include "rpc/rpc.h"
+#include "util/err.h"
+
+#define PASS_MAX 1024
+
+/* status */
+int
+rpc_status(struct rpc_client *c, struct node *n, json_t *p, json_t **res,
+    struct rpc_error *err)
+{
+	static const char *const keys[] = { NULL };
+
+	if (param_only(p, keys, err) != 0)
+		return -1;
+	*res = node_status(n);
+	return 0;
+}
+
+/* identity.get */
+int
+rpc_identity_get(struct rpc_client *c, struct node *n, json_t *p,
+    json_t **res, struct rpc_error *err)
+{
+	static const char *const keys[] = { NULL };
+
+	if (param_only(p, keys, err) != 0)
+		return -1;
+	*res = json_pack("{s:s, s:s+}", "onion", node_onion(n), "address",
+	    node_onion(n), ".onion");
+	return 0;
+}
+
+/* daemon.unlock {passphrase} */
+int
+rpc_unlock(struct rpc_client *c, struct node *n, json_t *p, json_t **res,
+    struct rpc_error *err)
+{
+	static const char *const keys[] = { "passphrase", NULL };
+	const char *pass;
+	int r;
+
+	if (param_only(p, keys, err) != 0 ||
+	    param_str(p, "passphrase", 1, PASS_MAX, &pass, err) != 0)
+		return -1;
+	if (!node_locked(n))
+		return rpc_fail(err, RPC_E_NOT_LOCKED, "not locked");
+	if ((r = node_unlock(n, pass)) == ERR_PASSPHRASE)
+		return rpc_fail(err, RPC_E_PASSPHRASE, "wrong passphrase");
+	if (r != 0)
+		return rpc_fail(err, RPC_E_INTERNAL, "unlock failed: %s",
+		    err_str(r));
+	*res = json_pack("{s:b, s:s?}", "locked", 0, "onion", node_onion(n));
+	return 0;
+}
+
+/* daemon.lock */
+int
+rpc_lock(struct rpc_client *c, struct node *n, json_t *p, json_t **res,
+    struct rpc_error *err)
+{
+	static const char *const keys[] = { NULL };
+
+	if (param_only(p, keys, err) != 0)
+		return -1;
+	if (node_locked(n))
+		return rpc_fail(err, RPC_E_STATE, "already locked");
+	if (node_lock(n) != 0)
+		return rpc_fail(err, RPC_E_STATE, "no passphrase is set; "
+		    "set one with 'warren passwd' before locking");
+	*res = json_pack("{s:b}", "locked", 1);
+	return 0;
+}
+
+/* daemon.shutdown */
+int
+rpc_shutdown(struct rpc_client *c, struct node *n, json_t *p, json_t **res,
+    struct rpc_error *err)
+{
+	static const char *const keys[] = { NULL };
+
+	if (param_only(p, keys, err) != 0)
+		return -1;
+	node_shutdown(n);
+	*res = json_pack("{s:b}", "stopping", 1);
+	return 0;
+}
+
+/* rpc.methods */
+int
+rpc_methods(struct rpc_client *c, struct node *n, json_t *p, json_t **res,
+    struct rpc_error *err)
+{
+	static const char *const keys[] = { NULL };
+	json_t *a;
+	size_t i;
+
+	if (param_only(p, keys, err) != 0)
+		return -1;
+	a = json_array();
+	for (i = 0; i < rpc_ncmds; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:b}",
+		    "name", rpc_cmds[i].name, "params", rpc_cmds[i].params,
+		    "summary", rpc_cmds[i].summary, "needs_unlock",
+		    (rpc_cmds[i].flags & RPC_F_UNLOCKED) != 0));
+	*res = json_pack("{s:i, s:o}", "api", WARREN_RPC_VERSION, "methods", a);
+	return 0;
+}

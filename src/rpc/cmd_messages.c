@@ -1,0 +1,60 @@
+/* cmd_messages.c -- messages.* and events.subscribe. */
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "warren/limits.h"
+#include "warren/rpc.h"
+#include "core/api.h"
+#include "rpc/cmds.h"
+#include "rpc/params.h"
+#include "rpc/rpc.h"
+
+/* messages.send {contact, text} */
+int
+rpc_messages_send(struct rpc_client *cl, struct node *n, json_t *p,
+    json_t **res, struct rpc_error *err)
+{
+	static const char *const keys[] = { "contact", "text", NULL };
+	const char *who, *text;
+
+	if (param_only(p, keys, err) != 0 ||
+	    param_str(p, "contact", 1, 256, &who, err) != 0 ||
+	    param_str(p, "text", 1, WARREN_MAX_TEXT, &text, err) != 0)
+		return -1;
+	return api_message_send(n, who, text, res, err);
+}
+
+/* messages.list {contact, limit?, before?, mark_read?} */
+int
+rpc_messages_list(struct rpc_client *cl, struct node *n, json_t *p,
+    json_t **res, struct rpc_error *err)
+{
+	static const char *const keys[] = { "contact", "limit", "before",
+	    "mark_read", NULL };
+	const char *who;
+	json_int_t limit, before;
+	int mark;
+
+	if (param_only(p, keys, err) != 0 ||
+	    param_str(p, "contact", 1, 256, &who, err) != 0 ||
+	    param_int(p, "limit", 0, 1, 10000, 100, &limit, err) != 0 ||
+	    param_int(p, "before", 0, 0, INT64_MAX, 0, &before, err) != 0 ||
+	    param_bool(p, "mark_read", 0, 0, &mark, err) != 0)
+		return -1;
+	return api_message_list(n, who, limit, before, mark, res, err);
+}
+
+/* events.subscribe {since?} */
+int
+rpc_events_subscribe(struct rpc_client *cl, struct node *n, json_t *p,
+    json_t **res, struct rpc_error *err)
+{
+	static const char *const keys[] = { "since", NULL };
+	json_int_t since;
+
+	if (param_only(p, keys, err) != 0 ||
+	    param_int(p, "since", 0, 0, INT64_MAX, -1, &since, err) != 0)
+		return -1;
+	return api_events_subscribe(n, cl, since, res, err);
+}

@@ -1,0 +1,14 @@
+/* cmds.h -- method handlers, one group per cmd_*.c file. */
+#ifndef WARREN_RPC_CMDS_H
+#define WARREN_RPC_CMDS_H
+
+#include "rpc/rpc.h"
+
+rpc_handler rpc_status, rpc_identity_get, rpc_unlock, rpc_lock,
+    rpc_shutdown, rpc_methods;
+rpc_handler rpc_contacts_add, rpc_contacts_accept, rpc_contacts_reject,
+    rpc_contacts_block, rpc_contacts_unblock, rpc_contacts_remove,
+    rpc_contacts_rename, rpc_contacts_list, rpc_requests_list;
+rpc_handler rpc_messages_send, rpc_messages_list, rpc_events_subscribe;
+
+#endif

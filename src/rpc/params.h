@@ -1,0 +1,26 @@
+/* params.h -- typed access to JSON-RPC params with readable errors. */
+#ifndef WARREN_RPC_PARAMS_H
+#define WARREN_RPC_PARAMS_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+struct rpc_error;
+
+/*
+ * A string param. Required: missing -> error. Checks UTF-8 and max bytes
+ * (0 = no limit beyond the line). *out points into params (or NULL when an
+ * optional param is absent). 0, or -1 with err filled.
+ */
+int param_str(json_t *, const char *key, int required, size_t max,
+    const char **out, struct rpc_error *);
+/* An integer param in [min, max]; absent optional -> *out = def. */
+int param_int(json_t *, const char *key, int required, json_int_t min,
+    json_int_t max, json_int_t def, json_int_t *out, struct rpc_error *);
+/* A boolean param; absent optional -> *out = def. */
+int param_bool(json_t *, const char *key, int required, int def, int *out,
+    struct rpc_error *);
+/* Reject keys not in the NULL-terminated list. */
+int param_only(json_t *, const char *const *keys, struct rpc_error *);
+
+#endif

@@ -1,0 +1,505 @@
+/*
+ * rpc.c -- JSON-RPC 2.0 server: accept clients on the UNIX socket, split
+ * lines (bounded), decode requests, dispatch through rpc_cmds[], write
+ * replies and event notifications. Hostile input gets an error reply; the
+ * connection and the daemon live on.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <jansson.h>
+
+#include "warren/limits.h"
+#include "warren/rpc.h"
+#include "core/node.h"
+#include "rpc/rpc.h"
+#include "util/err.h"
+#include "util/log.h"
+#include "util/utf8.h"
+#include "util/xmalloc.h"
+
+struct rpc_client {
+	struct rpc_server *srv;
+	struct bufferevent *bev;
+	int discarding;		/* dropping an overlong line until its newline */
+	int dead;		/* cut off; freed by the sweep event */
+	json_t *cur_id;		/* id of the request being handled */
+	int replied;		/* the handler replied itself */
+	int subscribed;
+	json_int_t cursor;	/* last event id sent */
+	struct rpc_client *next;
+};
+
+struct rpc_server {
+	struct event_base *base;
+	struct node *node;
+	struct evconnlistener *lev;
+	char *path;
+	struct rpc_client *clients;
+	int nclients;
+	struct event *sweep;	/* frees dead clients outside their callbacks */
+};
+
+static void rpc_client_free(struct rpc_client *);
+static void rpc_client_kill(struct rpc_client *);
+
+/* Fill err and return -1. */
+int
+rpc_fail(struct rpc_error *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	err->code = code;
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof err->message, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Serialise one object as a line and queue it. */
+static void
+rpc_client_write(struct rpc_client *c, json_t *obj)
+{
+	char *s;
+
+	s = json_dumps(obj, JSON_COMPACT | JSON_ENSURE_ASCII);
+	if (s == NULL)
+		return;
+	evbuffer_add(bufferevent_get_output(c->bev), s, strlen(s));
+	evbuffer_add(bufferevent_get_output(c->bev), "\n", 1);
+	free(s);
+}
+
+/* Queue an error reply; id may be NULL (JSON null). */
+static void
+rpc_reply_error(struct rpc_client *c, json_t *id, int code, const char *msg)
+{
+	json_t *r;
+
+	r = json_pack("{s:s, s:O?, s:{s:i, s:s}}", "jsonrpc", "2.0", "id", id,
+	    "error", "code", code, "message", msg);
+	if (r == NULL)
+		return;
+	if (id == NULL)
+		json_object_set_new(r, "id", json_null());
+	rpc_client_write(c, r);
+	json_decref(r);
+}
+
+/* Look up a method. */
+static const struct rpc_cmd *
+rpc_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < rpc_ncmds; i++)
+		if (strcmp(rpc_cmds[i].name, name) == 0)
+			return &rpc_cmds[i];
+	return NULL;
+}
+
+/* Decode and run one request line. */
+static void
+rpc_handle_line(struct rpc_client *c, const char *line, size_t len)
+{
+	const struct rpc_cmd *cmd;
+	struct rpc_error err = { 0, "" };
+	json_error_t jerr;
+	json_t *req, *id, *method, *params, *result = NULL, *r;
+	int notification;
+
+	if (utf8_check(line, len, 1) != 0) {
+		rpc_reply_error(c, NULL, RPC_E_PARSE,
+		    "request is not valid UTF-8 text");
+		return;
+	}
+	req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (req == NULL) {
+		char msg[300];
+
+		snprintf(msg, sizeof msg, "parse error: %s", jerr.text);
+		rpc_reply_error(c, NULL, RPC_E_PARSE, msg);
+		return;
+	}
+	if (json_is_array(req)) {
+		rpc_reply_error(c, NULL, RPC_E_INVALID_REQUEST,
+		    "batch requests are not supported; send one per line");
+		goto out;
+	}
+	if (!json_is_object(req)) {
+		rpc_reply_error(c, NULL, RPC_E_INVALID_REQUEST,
+		    "request must be a JSON object");
+		goto out;
+	}
+	id = json_object_get(req, "id");
+	notification = (id == NULL);
+	if (id != NULL && !json_is_string(id) && !json_is_integer(id) &&
+	    !json_is_null(id)) {
+		rpc_reply_error(c, NULL, RPC_E_INVALID_REQUEST,
+		    "id must be a string, an integer or null");
+		goto out;
+	}
+	if (!json_is_string(json_object_get(req, "jsonrpc")) ||
+	    strcmp(json_string_value(json_object_get(req, "jsonrpc")),
+	    "2.0") != 0) {
+		rpc_reply_error(c, id, RPC_E_INVALID_REQUEST,
+		    "jsonrpc must be \"2.0\"");
+		goto out;
+	}
+	method = json_object_get(req, "method");
+	if (!json_is_string(method)) {
+		rpc_reply_error(c, id, RPC_E_INVALID_REQUEST,
+		    "method must be a string");
+		goto out;
+	}
+	params = json_object_get(req, "params");
+	if (params != NULL && json_is_null(params))
+		params = NULL;
+	if (params != NULL && !json_is_object(params)) {
+		rpc_reply_error(c, id, RPC_E_PARAMS,
+		    "params must be an object (named parameters)");
+		goto out;
+	}
+	if ((cmd = rpc_find(json_string_value(method))) == NULL) {
+		char msg[300];
+
+		snprintf(msg, sizeof msg, "unknown method \"%.200s\"; "
+		    "rpc.methods lists them", json_string_value(method));
+		rpc_reply_error(c, id, RPC_E_METHOD, msg);
+		goto out;
+	}
+	if ((cmd->flags & RPC_F_UNLOCKED) && node_locked(c->srv->node)) {
+		rpc_reply_error(c, id, RPC_E_LOCKED,
+		    "the daemon is locked: run 'warren unlock'");
+		goto out;
+	}
+	{
+		json_t *empty = json_object();
+		int rc;
+
+		c->cur_id = id;
+		c->replied = 0;
+		rc = cmd->handler(c, c->srv->node, params ? params : empty,
+		    &result, &err);
+		c->cur_id = NULL;
+		json_decref(empty);
+		if (c->replied && rc == 0)
+			goto out;
+		if (rc != 0) {
+			if (!notification)
+				rpc_reply_error(c, id, err.code, err.message);
+			goto out;
+		}
+	}
+	if (!notification) {
+		r = json_pack("{s:s, s:O, s:o}", "jsonrpc", "2.0", "id", id,
+		    "result", result ? result : json_null());
+		result = NULL;
+		if (r != NULL) {
+			rpc_client_write(c, r);
+			json_decref(r);
+		}
+	}
+out:
+	json_decref(result);
+	json_decref(req);
+}
+
+/* Split the input into lines; bound each line. */
+static void
+rpc_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct rpc_client *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	struct evbuffer_ptr eol;
+	size_t avail, n;
+	char *line;
+
+	for (;;) {
+		if (c->dead)
+			return;
+		avail = evbuffer_get_length(in);
+		if (avail == 0)
+			return;
+		eol = evbuffer_search_eol(in, NULL, NULL, EVBUFFER_EOL_LF);
+		if (c->discarding) {
+			if (eol.pos < 0) {
+				evbuffer_drain(in, avail);
+				return;
+			}
+			evbuffer_drain(in, (size_t)eol.pos + 1);
+			c->discarding = 0;
+			continue;
+		}
+		if (eol.pos < 0) {
+			if (avail > WARREN_RPC_MAX_LINE) {
+				rpc_reply_error(c, NULL, RPC_E_INVALID_REQUEST,
+				    "request line longer than 1 MiB");
+				evbuffer_drain(in, avail);
+				c->discarding = 1;
+			}
+			return;
+		}
+		n = (size_t)eol.pos;
+		if (n > WARREN_RPC_MAX_LINE) {
+			rpc_reply_error(c, NULL, RPC_E_INVALID_REQUEST,
+			    "request line longer than 1 MiB");
+			evbuffer_drain(in, n + 1);
+			continue;
+		}
+		line = xmalloc(n + 1);
+		if (evbuffer_get_length(bufferevent_get_output(bev)) >
+		    RPC_MAX_OUTBUF) {
+			log_info("rpc: client does not read its replies; "
+			    "cutting it off");
+			rpc_client_kill(c);
+			break;
+		}
+		evbuffer_remove(in, line, n + 1);
+		if (n > 0 && line[n - 1] == '\r')
+			n--;
+		line[n] = '\0';
+		if (n > 0)
+			rpc_handle_line(c, line, n);
+		free(line);
+		if (c->dead)
+			break;
+	}
+	/* Replies are queued, not yet written: commit what they promise. */
+	node_flush(c->srv->node);
+}
+
+/* A client went away. */
+static void
+rpc_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct rpc_client *c = arg;
+
+	(void)bev;
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+		rpc_client_kill(c);
+}
+
+/* Mark a client dead; the sweep frees it outside any of its callbacks. */
+static void
+rpc_client_kill(struct rpc_client *c)
+{
+	if (c->dead)
+		return;
+	c->dead = 1;
+	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+	event_active(c->srv->sweep, EV_TIMEOUT, 0);
+}
+
+/* Free every dead client. */
+static void
+rpc_sweep_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct rpc_server *srv = arg;
+	struct rpc_client *c, *next;
+
+	(void)fd;
+	(void)what;
+	for (c = srv->clients; c != NULL; c = next) {
+		next = c->next;
+		if (c->dead)
+			rpc_client_free(c);
+	}
+}
+
+/* Unlink and free a client. */
+static void
+rpc_client_free(struct rpc_client *c)
+{
+	struct rpc_server *srv = c->srv;
+	struct rpc_client **pp;
+
+	for (pp = &srv->clients; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	}
+	srv->nclients--;
+	bufferevent_free(c->bev);
+	free(c);
+}
+
+/* Accept a client whose uid is ours. */
+static void
+rpc_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct rpc_server *srv = arg;
+	struct rpc_client *c;
+	struct ucred cred;
+	socklen_t clen = sizeof cred;
+
+	(void)lev;
+	(void)sa;
+	(void)salen;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) != 0 ||
+	    cred.uid != getuid()) {
+		log_warn("rpc: refused a client of another user");
+		evutil_closesocket(fd);
+		return;
+	}
+	if (srv->nclients >= RPC_MAX_CLIENTS) {
+		static const char busy[] = "{\"jsonrpc\":\"2.0\",\"id\":null,"
+		    "\"error\":{\"code\":1012,\"message\":\"too many clients\"}}\n";
+
+		(void)!write(fd, busy, sizeof busy - 1);
+		evutil_closesocket(fd);
+		return;
+	}
+	c = xcalloc(1, sizeof *c);
+	c->srv = srv;
+	c->bev = bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (c->bev == NULL) {
+		evutil_closesocket(fd);
+		free(c);
+		return;
+	}
+	bufferevent_setcb(c->bev, rpc_read_cb, NULL, rpc_event_cb, c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	c->next = srv->clients;
+	srv->clients = c;
+	srv->nclients++;
+}
+
+/* Listen on the socket path. */
+struct rpc_server *
+rpc_server_new(struct event_base *base, struct node *node, const char *path)
+{
+	struct rpc_server *srv;
+	struct sockaddr_un sun;
+	mode_t old;
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof sun.sun_path) {
+		log_error("rpc: socket path too long (%zu bytes, max %zu): %s",
+		    strlen(path), sizeof sun.sun_path - 1, path);
+		return NULL;
+	}
+	memcpy(sun.sun_path, path, strlen(path));
+	if (unlink(path) != 0 && errno != ENOENT) {
+		log_error("rpc: cannot remove stale %s: %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+	srv = xcalloc(1, sizeof *srv);
+	srv->base = base;
+	srv->node = node;
+	srv->path = xstrdup(path);
+	srv->sweep = event_new(base, -1, 0, rpc_sweep_cb, srv);
+	old = umask(0177);
+	srv->lev = evconnlistener_new_bind(base, rpc_accept_cb, srv,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 64,
+	    (struct sockaddr *)&sun, sizeof sun);
+	umask(old);
+	if (srv->lev == NULL) {
+		log_error("rpc: cannot listen on %s: %s", path,
+		    strerror(errno));
+		event_free(srv->sweep);
+		free(srv->path);
+		free(srv);
+		return NULL;
+	}
+	chmod(path, 0600);
+	return srv;
+}
+
+/* Close every client, the listener, and remove the socket. */
+void
+rpc_server_free(struct rpc_server *srv)
+{
+	if (srv == NULL)
+		return;
+	while (srv->clients != NULL)
+		rpc_client_free(srv->clients);
+	evconnlistener_free(srv->lev);
+	event_free(srv->sweep);
+	unlink(srv->path);
+	free(srv->path);
+	free(srv);
+}
+
+/* Number of connected clients. */
+int
+rpc_server_clients(const struct rpc_server *srv)
+{
+	return srv->nclients;
+}
+
+/* Queue a notification; cut off a client whose buffer is full. */
+void
+rpc_client_notify(struct rpc_client *c, json_t *params)
+{
+	json_t *n;
+
+	if (c->dead)
+		return;
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) >
+	    RPC_MAX_OUTBUF) {
+		log_info("rpc: subscriber not reading; cutting it off");
+		rpc_client_kill(c);
+		return;
+	}
+	n = json_pack("{s:s, s:s, s:O}", "jsonrpc", "2.0", "method", "event",
+	    "params", params);
+	if (n == NULL)
+		return;
+	rpc_client_write(c, n);
+	json_decref(n);
+}
+
+/* Reply to the request being handled, now (before a replay). */
+void
+rpc_client_queue_result(struct rpc_client *c, json_t *result)
+{
+	json_t *r;
+
+	r = json_pack("{s:s, s:O, s:o}", "jsonrpc", "2.0", "id",
+	    c->cur_id != NULL ? c->cur_id : json_null(), "result", result);
+	if (r != NULL && c->cur_id != NULL) {
+		rpc_client_write(c, r);
+		c->replied = 1;
+	}
+	json_decref(r);
+}
+
+/* Mark a client as subscribed. */
+void
+rpc_client_subscribe(struct rpc_client *c, json_int_t since)
+{
+	c->subscribed = 1;
+	c->cursor = since;
+}
+
+/* Fan an event out to subscribers. */
+void
+rpc_server_event(struct rpc_server *srv, json_int_t id, json_t *event)
+{
+	struct rpc_client *c, *next;
+
+	for (c = srv->clients; c != NULL; c = next) {
+		next = c->next;
+		if (c->dead || !c->subscribed || id <= c->cursor)
+			continue;
+		c->cursor = id;
+		rpc_client_notify(c, event);
+	}
+}

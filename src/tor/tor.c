@@ -1,0 +1,820 @@
+/*
+ * tor.c -- the daemon's tor: spawn (or attach), authenticate, add our
+ * onion, follow bootstrap and HS_DESC events, restart with backoff.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <sodium.h>
+
+#include "tor/addr.h"
+#include "tor/auth.h"
+#include "tor/ctl.h"
+#include "tor/launch.h"
+#include "tor/tor.h"
+#include "util/err.h"
+#include "util/log.h"
+#include "util/xmalloc.h"
+
+#define TOR_BLOB_CHARS		88
+#define TOR_ONION_CHARS		56
+#define TOR_BACKOFF_MIN_MS	1000
+#define TOR_BACKOFF_MAX_MS	60000
+#define TOR_SETUP_SECS		30	/* connect + auth + ADD_ONION */
+#define TOR_REAP_MS		100	/* poll for the child's exit */
+#define TOR_REAP_TERM		20	/* polls before SIGTERM */
+#define TOR_REAP_KILL		50	/* polls before SIGKILL */
+
+struct tor {
+	struct event_base *base;
+	char *data_dir, *tor_binary, *torrc_append, *control, *password;
+	char *onion, *target;
+	char *blob;		/* secret: the ED25519-V3 key blob */
+	uint16_t port;
+	tor_status_cb *cb;
+	void *arg;
+	struct tor_status st;
+
+	struct torctl *ctl;
+	struct bufferevent *connecting;	/* attach: not yet connected */
+	pid_t pid;		/* spawned child, or -1 */
+	int reaps;
+	char *socks;		/* tor_socks_addr() */
+	int backoff_ms;
+	int started;
+	struct event *retry_ev, *reap_ev, *deadline_ev;
+
+	uint8_t cookie[TORAUTH_COOKIE_LEN];	/* secret while authenticating */
+	uint8_t cnonce[TORAUTH_NONCE_LEN];
+};
+
+static torctl_event_cb tor_on_event;
+static torctl_lost_cb tor_on_lost;
+static torctl_reply_cb tor_on_protocolinfo, tor_on_authchallenge;
+static torctl_reply_cb tor_on_authenticate, tor_on_setevents;
+static torctl_reply_cb tor_on_bootstrap, tor_on_add_onion, tor_on_setconf;
+static torctl_reply_cb tor_on_listeners, tor_on_newnym;
+static void tor_connect(struct tor *);
+static void tor_connected_cb(struct bufferevent *, short, void *);
+static void tor_drop(struct tor *);
+
+/* Tell the owner that the status changed. */
+static void
+tor_notify(struct tor *t)
+{
+	if (t->cb != NULL)
+		t->cb(t, &t->st, t->arg);
+}
+
+/* Record a readable problem, log it and notify. */
+static void __attribute__((format(printf, 2, 3)))
+tor_error(struct tor *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->st.error, sizeof t->st.error, fmt, ap);
+	va_end(ap);
+	log_warn("tor: %s", t->st.error);
+	tor_notify(t);
+}
+
+/* A reply is "250 ..." on its last line. */
+static int
+tor_ok(const struct ctl_reply *rep)
+{
+	return rep->code == 250;
+}
+
+/* The text of the final line of a reply, for error messages. */
+static const char *
+tor_reply_text(const struct ctl_reply *rep)
+{
+	return rep->lines[rep->n - 1].text;
+}
+
+/* Send a command; on failure drop the connection. */
+static int
+tor_send(struct tor *t, const char *cmd, torctl_reply_cb *cb)
+{
+	int r;
+
+	if ((r = torctl_send(t->ctl, cmd, cb, t)) != 0) {
+		tor_error(t, "cannot send a control command: %s", err_str(r));
+		tor_drop(t);
+	}
+	return r;
+}
+
+/* Add or replace a timer. */
+static void
+tor_arm(struct event *ev, int ms)
+{
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	evtimer_add(ev, &tv);
+}
+
+/* Try again after the backoff, which then doubles. */
+static void
+tor_schedule_retry(struct tor *t)
+{
+	log_info("tor: retrying in %d ms", t->backoff_ms);
+	tor_arm(t->retry_ev, t->backoff_ms);
+	t->backoff_ms *= 2;
+	if (t->backoff_ms > TOR_BACKOFF_MAX_MS)
+		t->backoff_ms = TOR_BACKOFF_MAX_MS;
+}
+
+/* Forget the connection's state in the status. */
+static void
+tor_reset_status(struct tor *t)
+{
+	t->st.running = 0;
+	t->st.progress = 0;
+	t->st.published = 0;
+	t->st.tag[0] = '\0';
+	t->st.summary[0] = '\0';
+}
+
+/* Read the last non-empty line of a small file (tor's stdout). */
+static void
+tor_last_line(const char *path, char *buf, size_t len)
+{
+	char tail[512];
+	ssize_t n;
+	off_t end;
+	char *p;
+	int fd;
+
+	buf[0] = '\0';
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
+		return;
+	end = lseek(fd, 0, SEEK_END);
+	if (end > (off_t)sizeof tail - 1)
+		lseek(fd, end - (off_t)sizeof tail + 1, SEEK_SET);
+	else
+		lseek(fd, 0, SEEK_SET);
+	n = read(fd, tail, sizeof tail - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	tail[n] = '\0';
+	while (n > 0 && (tail[n - 1] == '\n' || tail[n - 1] == '\r'))
+		tail[--n] = '\0';
+	p = strrchr(tail, '\n');
+	snprintf(buf, len, "%s", p ? p + 1 : tail);
+}
+
+/* Poll the spawned child until it has exited, then schedule a restart. */
+static void
+tor_reap_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tor *t = arg;
+	char how[64], line[512], *path;
+	int status;
+	pid_t r;
+
+	r = waitpid(t->pid, &status, WNOHANG);
+	if (r == 0) {
+		if (++t->reaps == TOR_REAP_TERM)
+			kill(t->pid, SIGTERM);
+		else if (t->reaps >= TOR_REAP_KILL)
+			kill(t->pid, SIGKILL);
+		tor_arm(t->reap_ev, TOR_REAP_MS);
+		return;
+	}
+	if (r == t->pid) {
+		torlaunch_describe(status, how, sizeof how);
+		xasprintf(&path, "%s/tor/stdout.log", t->data_dir);
+		tor_last_line(path, line, sizeof line);
+		free(path);
+		if (line[0] != '\0')
+			log_warn("tor: last output: %s", line);
+		tor_error(t, "tor (pid %ld) %s; see %s/tor/notice.log",
+		    (long)t->pid, how, t->data_dir);
+	}
+	t->pid = -1;
+	tor_schedule_retry(t);
+}
+
+/* Close the control connection; restart or reconnect after a backoff. */
+static void
+tor_drop(struct tor *t)
+{
+	evtimer_del(t->deadline_ev);
+	torctl_free(t->ctl);
+	t->ctl = NULL;
+	if (t->connecting != NULL) {
+		bufferevent_free(t->connecting);
+		t->connecting = NULL;
+	}
+	sodium_memzero(t->cookie, sizeof t->cookie);
+	tor_reset_status(t);
+	tor_notify(t);
+	if (t->pid > 0) {
+		/* Closing the owning connection makes tor exit. */
+		t->reaps = 0;
+		tor_arm(t->reap_ev, TOR_REAP_MS);
+	} else
+		tor_schedule_retry(t);
+}
+
+/* Backoff over: start again. */
+static void
+tor_retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tor *t = arg;
+
+	t->st.restarts++;
+	tor_notify(t);
+	tor_connect(t);
+}
+
+/* Connecting, authenticating or adding the onion took too long. */
+static void
+tor_deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tor *t = arg;
+
+	tor_error(t, "tor did not answer within %d s", TOR_SETUP_SECS);
+	tor_drop(t);
+}
+
+/* Authenticated: events, bootstrap state, the onion, the network. */
+static void
+tor_setup(struct tor *t)
+{
+	char *cmd;
+	int r;
+
+	t->st.running = 1;
+	tor_notify(t);
+	if (tor_send(t, "SETEVENTS STATUS_CLIENT HS_DESC",
+	    tor_on_setevents) != 0)
+		return;
+	if (tor_send(t, "GETINFO status/bootstrap-phase",
+	    tor_on_bootstrap) != 0)
+		return;
+	/* The key blob: never logged, wiped after queueing. */
+	xasprintf(&cmd, "ADD_ONION ED25519-V3:%s Flags=DiscardPK "
+	    "Port=%u,unix:%s", t->blob, (unsigned)t->port, t->target);
+	r = tor_send(t, cmd, tor_on_add_onion);
+	secret_free(cmd, strlen(cmd));
+	if (r != 0)
+		return;
+	if (t->pid > 0)
+		tor_send(t, "SETCONF DisableNetwork=0", tor_on_setconf);
+	else
+		tor_send(t, "GETINFO net/listeners/socks", tor_on_listeners);
+}
+
+/* Start (or restart) tor, or connect to the configured one. */
+static void
+tor_connect(struct tor *t)
+{
+	struct sockaddr_storage ss;
+	struct bufferevent *bev;
+	socklen_t sslen;
+	int fd, r;
+
+	tor_arm(t->deadline_ev, TOR_SETUP_SECS * 1000);
+	if (t->control == NULL) {
+		if ((r = torlaunch_spawn(&(struct tor_opts){
+		    .data_dir = t->data_dir, .tor_binary = t->tor_binary,
+		    .torrc_append = t->torrc_append }, &fd, &t->pid)) != 0) {
+			evtimer_del(t->deadline_ev);
+			tor_error(t, "cannot start tor: %s", err_str(r));
+			tor_schedule_retry(t);
+			return;
+		}
+		bev = bufferevent_socket_new(t->base, fd, BEV_OPT_CLOSE_ON_FREE);
+		t->ctl = torctl_new(bev, tor_on_event, tor_on_lost, t);
+		/* __OwningControllerFD is already authenticated. */
+		tor_setup(t);
+		return;
+	}
+	if (toraddr_parse(t->control, &ss, &sslen) != 0) {
+		/* Checked in tor_start; cannot happen. */
+		tor_error(t, "bad control address %s", t->control);
+		return;
+	}
+	t->connecting = bufferevent_socket_new(t->base, -1,
+	    BEV_OPT_CLOSE_ON_FREE);
+	bufferevent_setcb(t->connecting, NULL, NULL, tor_connected_cb, t);
+	if (bufferevent_socket_connect(t->connecting, (struct sockaddr *)&ss,
+	    (int)sslen) != 0) {
+		tor_error(t, "cannot connect to tor's control port %s: %s",
+		    t->control, strerror(errno));
+		tor_drop(t);
+	}
+}
+
+/* The attach connection is up (or failed). */
+static void
+tor_connected_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct tor *t = arg;
+
+	if (!(what & BEV_EVENT_CONNECTED)) {
+		tor_error(t, "cannot connect to tor's control port %s: %s",
+		    t->control,
+		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+		tor_drop(t);
+		return;
+	}
+	t->connecting = NULL;
+	t->ctl = torctl_new(bev, tor_on_event, tor_on_lost, t);
+	tor_send(t, "PROTOCOLINFO 1", tor_on_protocolinfo);
+}
+
+/* The connection broke: EOF (tor exited?), I/O or protocol error. */
+static void
+tor_on_lost(struct torctl *c, int err, void *arg)
+{
+	struct tor *t = arg;
+
+	tor_error(t, "tor control connection lost: %s", err_str(err));
+	tor_drop(t);
+}
+
+/* Is word one of the comma-separated items of list? */
+static int
+tor_in_list(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = list;
+
+	while ((p = strstr(p, word)) != NULL) {
+		if ((p == list || p[-1] == ',') && (p[n] == ',' ||
+		    p[n] == '\0'))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+/* Pick an auth method from PROTOCOLINFO and start it. */
+static void
+tor_on_protocolinfo(struct torctl *c, const struct ctl_reply *rep, void *arg)
+{
+	struct tor *t = arg;
+	char methods[256], cookiefile[1024], hex[2 * TORAUTH_COOKIE_LEN + 1];
+	char cmd[1200], quoted[1100];
+	const char *auth = NULL;
+	int have_cookie = 0;
+	size_t i;
+
+	if (!tor_ok(rep))
+		goto fail;
+	for (i = 0; i < rep->n; i++)
+		if (strncmp(rep->lines[i].text, "AUTH ", 5) == 0)
+			auth = rep->lines[i].text;
+	if (auth == NULL || ctl_kv(auth, "METHODS", methods,
+	    sizeof methods) != 0)
+		goto fail;
+	if (ctl_kv(auth, "COOKIEFILE", cookiefile, sizeof cookiefile) == 0 &&
+	    (tor_in_list(methods, "SAFECOOKIE") ||
+	    tor_in_list(methods, "COOKIE")))
+		have_cookie = torauth_read_cookie(cookiefile, t->cookie) == 0;
+
+	if (tor_in_list(methods, "NULL")) {
+		tor_send(t, "AUTHENTICATE", tor_on_authenticate);
+	} else if (have_cookie && tor_in_list(methods, "SAFECOOKIE")) {
+		randombytes_buf(t->cnonce, sizeof t->cnonce);
+		torauth_hex(hex, t->cnonce, sizeof t->cnonce);
+		snprintf(cmd, sizeof cmd, "AUTHCHALLENGE SAFECOOKIE %s", hex);
+		tor_send(t, cmd, tor_on_authchallenge);
+	} else if (t->password != NULL &&
+	    tor_in_list(methods, "HASHEDPASSWORD")) {
+		if (torctl_quote(t->password, quoted, sizeof quoted) != 0) {
+			tor_error(t, "control password is too long or holds "
+			    "a line break");
+			tor_drop(t);
+			return;
+		}
+		snprintf(cmd, sizeof cmd, "AUTHENTICATE %s", quoted);
+		tor_send(t, cmd, tor_on_authenticate);
+		sodium_memzero(quoted, sizeof quoted);
+		sodium_memzero(cmd, sizeof cmd);
+	} else if (have_cookie && tor_in_list(methods, "COOKIE")) {
+		torauth_hex(hex, t->cookie, sizeof t->cookie);
+		snprintf(cmd, sizeof cmd, "AUTHENTICATE %s", hex);
+		tor_send(t, cmd, tor_on_authenticate);
+		sodium_memzero(hex, sizeof hex);
+		sodium_memzero(cmd, sizeof cmd);
+	} else {
+		tor_error(t, "no usable authentication method (tor offers "
+		    "%s%s)", methods, tor_in_list(methods, "HASHEDPASSWORD") &&
+		    t->password == NULL ? "; give a control password" : "");
+		tor_drop(t);
+	}
+	return;
+fail:
+	tor_error(t, "bad PROTOCOLINFO reply: %d %s", rep->code,
+	    tor_reply_text(rep));
+	tor_drop(t);
+}
+
+/* Check tor's SERVERHASH, then prove we read the cookie. */
+static void
+tor_on_authchallenge(struct torctl *c, const struct ctl_reply *rep,
+    void *arg)
+{
+	struct tor *t = arg;
+	uint8_t snonce[TORAUTH_NONCE_LEN], shash[32], want[32], mine[32];
+	char hexbuf[2 * 32 + 1], cmd[128];
+	const char *why = NULL;
+
+	if (!tor_ok(rep))
+		why = "AUTHCHALLENGE failed";
+	else if (ctl_kv(rep->lines[0].text, "SERVERHASH", hexbuf,
+	    sizeof hexbuf) != 0 || torauth_unhex(shash, 32, hexbuf) != 0 ||
+	    ctl_kv(rep->lines[0].text, "SERVERNONCE", hexbuf,
+	    sizeof hexbuf) != 0 || torauth_unhex(snonce, 32, hexbuf) != 0)
+		why = "malformed AUTHCHALLENGE reply";
+	if (why == NULL) {
+		torauth_safecookie(t->cookie, t->cnonce, snonce, want, mine);
+		if (sodium_memcmp(want, shash, sizeof want) != 0)
+			why = "tor's SAFECOOKIE server hash is wrong "
+			    "(is this our tor?)";
+		else {
+			torauth_hex(hexbuf, mine, sizeof mine);
+			snprintf(cmd, sizeof cmd, "AUTHENTICATE %s", hexbuf);
+			tor_send(t, cmd, tor_on_authenticate);
+		}
+	}
+	sodium_memzero(t->cookie, sizeof t->cookie);
+	sodium_memzero(want, sizeof want);
+	sodium_memzero(mine, sizeof mine);
+	sodium_memzero(hexbuf, sizeof hexbuf);
+	sodium_memzero(cmd, sizeof cmd);
+	if (why != NULL) {
+		tor_error(t, "%s", why);
+		tor_drop(t);
+	}
+}
+
+/* AUTHENTICATE answered. */
+static void
+tor_on_authenticate(struct torctl *c, const struct ctl_reply *rep, void *arg)
+{
+	struct tor *t = arg;
+
+	sodium_memzero(t->cookie, sizeof t->cookie);
+	if (!tor_ok(rep)) {
+		tor_error(t, "tor refused authentication: %d %s", rep->code,
+		    tor_reply_text(rep));
+		tor_drop(t);
+		return;
+	}
+	log_info("tor: authenticated to %s", t->control);
+	tor_setup(t);
+}
+
+/* Generic check for setup commands. */
+static int
+tor_setup_ok(struct tor *t, const struct ctl_reply *rep, const char *what)
+{
+	if (tor_ok(rep))
+		return 1;
+	tor_error(t, "%s failed: %d %s", what, rep->code, tor_reply_text(rep));
+	tor_drop(t);
+	return 0;
+}
+
+/* SETEVENTS answered. */
+static void
+tor_on_setevents(struct torctl *c, const struct ctl_reply *rep, void *arg)
+{
+	tor_setup_ok(arg, rep, "SETEVENTS");
+}
+
+/* Parse "... PROGRESS=n TAG=t SUMMARY=\"s\" [WARNING=...]" into status. */
+static void
+tor_bootstrap(struct tor *t, const char *text, int warn)
+{
+	char num[8], tag[sizeof t->st.tag], summary[sizeof t->st.summary];
+	char warning[128], reason[64], old_error[sizeof t->st.error];
+	char *end;
+	long p;
+
+	if (ctl_kv(text, "PROGRESS", num, sizeof num) != 0)
+		return;
+	p = strtol(num, &end, 10);
+	if (*end != '\0' || p < 0 || p > 100)
+		return;
+	if (ctl_kv(text, "TAG", tag, sizeof tag) != 0)
+		tag[0] = '\0';
+	if (ctl_kv(text, "SUMMARY", summary, sizeof summary) != 0)
+		summary[0] = '\0';
+	memcpy(old_error, t->st.error, sizeof old_error);
+	if (warn && ctl_kv(text, "WARNING", warning, sizeof warning) == 0) {
+		if (ctl_kv(text, "REASON", reason, sizeof reason) != 0)
+			reason[0] = '\0';
+		snprintf(t->st.error, sizeof t->st.error,
+		    "bootstrap problem at %ld%%: %s (%s)", p, warning, reason);
+	} else if (p == 100)
+		t->st.error[0] = '\0';
+	if (p == t->st.progress && strcmp(tag, t->st.tag) == 0 &&
+	    strcmp(old_error, t->st.error) == 0)
+		return;
+	t->st.progress = (int)p;
+	snprintf(t->st.tag, sizeof t->st.tag, "%s", tag);
+	snprintf(t->st.summary, sizeof t->st.summary, "%s", summary);
+	log_info("tor: bootstrapped %d%% (%s): %s", t->st.progress, t->st.tag,
+	    t->st.summary);
+	tor_notify(t);
+	if (p == 100 && t->socks == NULL && t->ctl != NULL)
+		tor_send(t, "GETINFO net/listeners/socks", tor_on_listeners);
+}
+
+/* GETINFO status/bootstrap-phase answered (a value or a data block). */
+static void
+tor_on_bootstrap(struct torctl *c, const struct ctl_reply *rep, void *arg)
+{
+	struct tor *t = arg;
+	const struct ctl_line *l = &rep->lines[0];
+
+	if (!tor_setup_ok(t, rep, "GETINFO status/bootstrap-phase"))
+		return;
+	tor_bootstrap(t, l->sep == '+' && l->data ? l->data : l->text,
+	    strstr(l->text, "=WARN ") != NULL);
+}
+
+/* ADD_ONION answered: check the ServiceID is our address. */
+static void
+tor_on_add_onion(struct torctl *c, const struct ctl_reply *rep, void *arg)
+{
+	struct tor *t = arg;
+	size_t i;
+
+	if (!tor_setup_ok(t, rep, "ADD_ONION"))
+		return;
+	for (i = 0; i < rep->n; i++) {
+		if (strncmp(rep->lines[i].text, "ServiceID=", 10) != 0)
+			continue;
+		if (strcmp(rep->lines[i].text + 10, t->onion) != 0) {
+			tor_error(t, "tor's ServiceID differs from our "
+			    "address: wrong key blob?");
+			tor_drop(t);
+			return;
+		}
+		evtimer_del(t->deadline_ev);
+		log_info("tor: onion service %s added on port %u", t->onion,
+		    (unsigned)t->port);
+		return;
+	}
+	tor_error(t, "ADD_ONION reply without a ServiceID");
+	tor_drop(t);
+}
+
+/* SETCONF DisableNetwork=0 answered. */
+static void
+tor_on_setconf(struct torctl *c, const struct ctl_reply *rep, void *arg)
+{
+	struct tor *t = arg;
+
+	if (tor_setup_ok(t, rep, "SETCONF DisableNetwork=0"))
+		log_info("tor: network enabled");
+}
+
+/* net/listeners/socks: the first listener, quoted, "HOST:PORT" or unix. */
+static void
+tor_on_listeners(struct torctl *c, const struct ctl_reply *rep, void *arg)
+{
+	struct tor *t = arg;
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	char addr[256];
+	const char *v;
+
+	if (!tor_ok(rep) || (v = strchr(rep->lines[0].text, '=')) == NULL)
+		return;
+	v++;
+	if (*v == '"') {
+		if (ctl_unquote(v, addr, sizeof addr, NULL) != 0)
+			return;
+	} else if (ctl_word(v, 0, addr, sizeof addr) != 0)
+		return;
+	if (toraddr_parse(addr, &ss, &sslen) != 0) {
+		log_info("tor: ignoring SOCKS listener \"%s\"", addr);
+		return;
+	}
+	free(t->socks);
+	t->socks = xstrdup(addr);
+	log_info("tor: SOCKS listener %s", t->socks);
+	tor_notify(t);
+}
+
+/* A 650 event: bootstrap progress or descriptor uploads. */
+static void
+tor_on_event(struct torctl *c, const struct ctl_reply *rep, void *arg)
+{
+	struct tor *t = arg;
+	const char *text = rep->lines[0].text;
+	char w0[32], w1[32], w2[64];
+
+	if (ctl_word(text, 0, w0, sizeof w0) != 0 ||
+	    ctl_word(text, 1, w1, sizeof w1) != 0 ||
+	    ctl_word(text, 2, w2, sizeof w2) != 0)
+		return;
+	if (strcmp(w0, "STATUS_CLIENT") == 0 && strcmp(w2, "BOOTSTRAP") == 0)
+		tor_bootstrap(t, text, strcmp(w1, "WARN") == 0);
+	else if (strcmp(w0, "HS_DESC") == 0 && strcmp(w2, t->onion) == 0) {
+		if (strcmp(w1, "UPLOADED") == 0 && !t->st.published) {
+			t->st.published = 1;
+			t->backoff_ms = TOR_BACKOFF_MIN_MS;
+			log_info("tor: onion %s published", t->onion);
+			tor_notify(t);
+		} else if (strcmp(w1, "FAILED") == 0)
+			log_info("tor: a descriptor upload failed: %s", text);
+	}
+}
+
+/* True if s is a safe ADD_ONION unix target (no space, comma, quote). */
+static int
+tor_good_target(const char *s)
+{
+	return s[0] == '/' && strpbrk(s, " ,\"\\\r\n\t") == NULL &&
+	    toraddr_unix_fits(s) == 0;
+}
+
+/* Allocate; check options that cannot change later. */
+struct tor *
+tor_new(struct event_base *base, const struct tor_opts *o, tor_status_cb *cb,
+    void *arg)
+{
+	struct tor *t;
+
+	t = xcalloc(1, sizeof *t);
+	t->base = base;
+	t->data_dir = o->data_dir ? xstrdup(o->data_dir) : NULL;
+	t->tor_binary = o->tor_binary ? xstrdup(o->tor_binary) : NULL;
+	t->torrc_append = o->torrc_append ? xstrdup(o->torrc_append) : NULL;
+	t->control = o->control ? xstrdup(o->control) : NULL;
+	t->password = o->control_password ? xstrdup(o->control_password) :
+	    NULL;
+	t->blob = o->key_blob ? xstrdup(o->key_blob) : NULL;
+	t->onion = o->onion ? xstrdup(o->onion) : NULL;
+	t->target = o->target ? xstrdup(o->target) : NULL;
+	t->port = o->port;
+	t->cb = cb;
+	t->arg = arg;
+	t->pid = -1;
+	t->backoff_ms = TOR_BACKOFF_MIN_MS;
+	t->retry_ev = evtimer_new(base, tor_retry_cb, t);
+	t->reap_ev = evtimer_new(base, tor_reap_cb, t);
+	t->deadline_ev = evtimer_new(base, tor_deadline_cb, t);
+	if (t->retry_ev == NULL || t->reap_ev == NULL ||
+	    t->deadline_ev == NULL)
+		fatalx("tor: cannot create timers");
+	return t;
+}
+
+/* Validate the options and start. */
+int
+tor_start(struct tor *t)
+{
+	char *tor_dir = NULL, *torrc = NULL, *socks = NULL;
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	const char *c;
+	int r;
+
+	if (t->started)
+		return ERR_STATE;
+	if (t->blob == NULL || strlen(t->blob) != TOR_BLOB_CHARS ||
+	    strspn(t->blob, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789+/=") != TOR_BLOB_CHARS) {
+		log_error("tor: the key blob is not %d base64 characters",
+		    TOR_BLOB_CHARS);
+		return ERR_INVAL;
+	}
+	if (t->onion == NULL || strlen(t->onion) != TOR_ONION_CHARS ||
+	    strspn(t->onion, "abcdefghijklmnopqrstuvwxyz234567") !=
+	    TOR_ONION_CHARS) {
+		log_error("tor: our onion address is not 56 base32 characters");
+		return ERR_INVAL;
+	}
+	if (t->target == NULL || !tor_good_target(t->target)) {
+		log_error("tor: target socket %s must be an absolute path "
+		    "under 108 bytes without spaces, commas or quotes",
+		    t->target ? t->target : "(none)");
+		return ERR_INVAL;
+	}
+	if (t->port == 0)
+		return ERR_INVAL;
+	if (t->control != NULL) {
+		if ((r = toraddr_parse(t->control, &ss, &sslen)) != 0) {
+			log_error("tor: bad control address %s: use PORT, "
+			    "HOST:PORT or unix:/path", t->control);
+			return r;
+		}
+		for (c = t->control; *c != '\0'; c++)
+			if (*c == '\r' || *c == '\n')
+				return ERR_INVAL;
+	} else {
+		if (t->data_dir == NULL)
+			return ERR_INVAL;
+		r = torlaunch_paths(t->data_dir, &tor_dir, &torrc, &socks);
+		if (r == 0)
+			xasprintf(&t->socks, "unix:%s", socks);
+		free(tor_dir);
+		free(torrc);
+		free(socks);
+		if (r != 0)
+			return r;
+		/* A missing binary shows up as the child's exit status. */
+	}
+	t->started = 1;
+	tor_connect(t);
+	return 0;
+}
+
+/* Current status. */
+const struct tor_status *
+tor_status(const struct tor *t)
+{
+	return &t->st;
+}
+
+/* Where SOCKS goes. */
+const char *
+tor_socks_addr(const struct tor *t)
+{
+	return t->socks;
+}
+
+/* NEWNYM answered. */
+static void
+tor_on_newnym(struct torctl *c, const struct ctl_reply *rep, void *arg)
+{
+	if (!tor_ok(rep))
+		log_warn("tor: SIGNAL NEWNYM failed: %d %s", rep->code,
+		    tor_reply_text(rep));
+}
+
+/* Ask tor to forget failed descriptor fetches and use new circuits. */
+int
+tor_newnym(struct tor *t)
+{
+	if (t->ctl == NULL || !t->st.running)
+		return ERR_STATE;
+	return tor_send(t, "SIGNAL NEWNYM", tor_on_newnym);
+}
+
+/* Stop a spawned tor: it exits when its owning connection closes. */
+static void
+tor_stop_child(struct tor *t)
+{
+	int i, status;
+
+	for (i = 0; i < 300; i++) {
+		if (waitpid(t->pid, &status, WNOHANG) != 0)
+			return;
+		if (i == 100)
+			kill(t->pid, SIGTERM);
+		usleep(10 * 1000);
+	}
+	kill(t->pid, SIGKILL);
+	waitpid(t->pid, &status, 0);
+}
+
+/* Stop and free. */
+void
+tor_free(struct tor *t)
+{
+	if (t == NULL)
+		return;
+	torctl_free(t->ctl);
+	if (t->connecting != NULL)
+		bufferevent_free(t->connecting);
+	if (t->pid > 0)
+		tor_stop_child(t);
+	event_free(t->retry_ev);
+	event_free(t->reap_ev);
+	event_free(t->deadline_ev);
+	if (t->blob != NULL)
+		secret_free(t->blob, strlen(t->blob));
+	if (t->password != NULL)
+		secret_free(t->password, strlen(t->password));
+	sodium_memzero(t->cookie, sizeof t->cookie);
+	free(t->data_dir);
+	free(t->tor_binary);
+	free(t->torrc_append);
+	free(t->control);
+	free(t->onion);
+	free(t->target);
+	free(t->socks);
+	free(t);
+}

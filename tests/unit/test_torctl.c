@@ -1,0 +1,140 @@
+/* test_torctl.c -- SAFECOOKIE, quoting, addresses and path limits of src/tor. */
+#include <netinet/in.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/un.h>
+
+#include "tor/addr.h"
+#include "tor/auth.h"
+#include "tor/ctl.h"
+#include "tor/launch.h"
+#include "util/err.h"
+#include "util/xmalloc.h"
+#include "test.h"
+
+int main(void);
+
+/*
+ * cookie = 00..1f, client nonce = 20..3f, server nonce = 40..5f; expected
+ * values from python3 hmac.new(<tor's constant>, cookie+cn+sn, sha256).
+ */
+static void
+safecookie_vector(void)
+{
+	uint8_t cookie[32], cn[32], sn[32], sh[32], ch[32], want[32];
+	int i;
+
+	for (i = 0; i < 32; i++) {
+		cookie[i] = (uint8_t)i;
+		cn[i] = (uint8_t)(32 + i);
+		sn[i] = (uint8_t)(64 + i);
+	}
+	torauth_safecookie(cookie, cn, sn, sh, ch);
+	test_unhex(want, 32, "3c8780ab52365c0d080750447e5f64da"
+	    "bc00428c6c434579c2043e18c1f85389");
+	CHECK_MEM(sh, want, 32);
+	test_unhex(want, 32, "b47642df2d5abb84f69e6d02d41bed6b"
+	    "44aee33e69562528a82166fc98bc0b1e");
+	CHECK_MEM(ch, want, 32);
+	/* Swapping the nonces must change the result. */
+	torauth_safecookie(cookie, sn, cn, sh, ch);
+	CHECK(memcmp(ch, want, 32) != 0);
+}
+
+static void
+hex(void)
+{
+	uint8_t b[4];
+	char s[9];
+
+	CHECK_INT(torauth_unhex(b, 4, "0aFf1234"), 0);
+	torauth_hex(s, b, 4);
+	CHECK_STR(s, "0aff1234");
+	CHECK_INT(torauth_unhex(b, 4, "0aff12"), ERR_PROTO);
+	CHECK_INT(torauth_unhex(b, 4, "0aff12345"), ERR_PROTO);
+	CHECK_INT(torauth_unhex(b, 4, "0aff12zz"), ERR_PROTO);
+}
+
+static void
+quote(void)
+{
+	char out[32];
+
+	CHECK_INT(torctl_quote("pa\"ss\\w", out, sizeof out), 0);
+	CHECK_STR(out, "\"pa\\\"ss\\\\w\"");
+	CHECK_INT(torctl_quote("a\r\nQUIT", out, sizeof out), ERR_INVAL);
+	CHECK_INT(torctl_quote("a\nb", out, sizeof out), ERR_INVAL);
+	CHECK_INT(torctl_quote("0123456789012345678901234567890", out,
+	    sizeof out), ERR_TOOBIG);
+	CHECK_INT(torctl_quote("", out, sizeof out), 0);
+	CHECK_STR(out, "\"\"");
+}
+
+static void
+addresses(void)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_un *sun = (struct sockaddr_un *)&ss;
+	socklen_t len;
+	char path[200];
+
+	CHECK_INT(toraddr_parse("9051", &ss, &len), 0);
+	CHECK_INT(sin->sin_family, AF_INET);
+	CHECK_INT(ntohs(sin->sin_port), 9051);
+	CHECK_INT(ntohl(sin->sin_addr.s_addr), INADDR_LOOPBACK);
+	CHECK_INT(toraddr_parse("127.0.0.1:65535", &ss, &len), 0);
+	CHECK_INT(toraddr_parse("localhost:1", &ss, &len), 0);
+	CHECK_INT(toraddr_parse("127.0.0.1:65536", &ss, &len), ERR_INVAL);
+	CHECK_INT(toraddr_parse("127.0.0.1:0", &ss, &len), ERR_INVAL);
+	CHECK_INT(toraddr_parse("example.com:80", &ss, &len), ERR_INVAL);
+	CHECK_INT(toraddr_parse(":80", &ss, &len), ERR_INVAL);
+	CHECK_INT(toraddr_parse("80x", &ss, &len), ERR_INVAL);
+	CHECK_INT(toraddr_parse("", &ss, &len), ERR_INVAL);
+	CHECK_INT(toraddr_parse("unix:relative", &ss, &len), ERR_INVAL);
+	CHECK_INT(toraddr_parse("unix:/run/tor/control", &ss, &len), 0);
+	CHECK_INT(sun->sun_family, AF_UNIX);
+	CHECK_STR(sun->sun_path, "/run/tor/control");
+	/* 107 bytes fit (with the NUL), 108 do not. */
+	memset(path, 'a', sizeof path);
+	memcpy(path, "unix:/", 6);
+	path[5 + 107] = '\0';
+	CHECK_INT(toraddr_parse(path, &ss, &len), 0);
+	path[5 + 107] = 'a';
+	path[5 + 108] = '\0';
+	CHECK_INT(toraddr_parse(path, &ss, &len), ERR_TOOBIG);
+}
+
+/* A data dir whose SOCKS socket path would not fit is refused. */
+static void
+socks_path_limit(void)
+{
+	char dir[128], *a, *b, *c;
+	size_t fit = 107 - strlen("/tor/socks.sock");
+
+	memset(dir, 'd', sizeof dir);
+	dir[0] = '/';
+	dir[fit] = '\0';
+	CHECK_INT(torlaunch_paths(dir, &a, &b, &c), 0);
+	CHECK_INT(strlen(c), 107);
+	free(a);
+	free(b);
+	free(c);
+	dir[fit] = 'd';
+	dir[fit + 1] = '\0';
+	CHECK_INT(torlaunch_paths(dir, &a, &b, &c), ERR_TOOBIG);
+	free(a);
+	free(b);
+	free(c);
+}
+
+int
+main(void)
+{
+	RUN(safecookie_vector);
+	RUN(hex);
+	RUN(quote);
+	RUN(addresses);
+	RUN(socks_path_limit);
+	return TEST_EXIT();
+}
