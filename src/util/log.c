@@ -67,6 +67,9 @@ log_escape(char *buf, size_t n, const char *s, size_t len)
 	return buf;
 }
 
+static void log_vemit(enum log_level, const char *, const char *, va_list)
+    __attribute__((format(printf, 3, 0)));
+
 /* Format, escape and emit one line. */
 static void
 log_vemit(enum log_level level, const char *suffix, const char *fmt,

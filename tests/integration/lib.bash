@@ -1,0 +1,156 @@
+# lib.bash -- helpers for warren's integration tests (sourced by *.sh).
+# Real warrend and warren processes, each node with its own tor joined to
+# the private test network ($WARREN_TESTNET, else one started here).
+# Every process started is stopped by the EXIT trap.
+set -u
+SRC_DIR=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD_DIR=${BUILD_DIR:-$SRC_DIR/build}
+BUILD_DIR=$(cd "$BUILD_DIR" && pwd)
+WARREND=$BUILD_DIR/warrend
+WARREN=$BUILD_DIR/warren
+T=$(mktemp -d /tmp/wi.XXXXXX)
+OWN_NET=""
+NODES=""
+FAILED=0
+
+# ok NAME / notok NAME WHY: the result lines scripts/test counts.
+ok() { echo "ok - $1"; }
+notok() { echo "not ok - $1: $2"; FAILED=1; }
+# check NAME CMD...: ok if CMD succeeds.
+check() { local n=$1; shift; if "$@"; then ok "$n"; else notok "$n" "failed: $*"; fi; }
+
+cleanup() {
+	local n p
+	for n in $NODES; do
+		p=$(cat "$T/$n.pid" 2>/dev/null) || continue
+		kill -TERM "$p" 2>/dev/null
+	done
+	for n in $NODES; do
+		p=$(cat "$T/$n.pid" 2>/dev/null) || continue
+		for _ in $(seq 1 30); do kill -0 "$p" 2>/dev/null || break; sleep 0.2; done
+		kill -KILL "$p" 2>/dev/null
+		pkill -KILL -f -- "$T/$n/tor/torrc" 2>/dev/null
+	done
+	[ -n "$OWN_NET" ] && "$SRC_DIR/scripts/testnet" stop "$OWN_NET" >/dev/null 2>&1
+	if [ $FAILED -ne 0 ]; then
+		for n in $NODES; do
+			echo "--- $n.log (last 40 lines)"
+			tail -n 40 "$T/$n.log" 2>/dev/null
+		done
+	fi
+	[ -n "${KEEP_TMP:-}" ] && echo "# kept $T" || rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+[ -x "$WARREND" ] && [ -x "$WARREN" ] || { echo "not ok - warrend/warren not built in $BUILD_DIR"; exit 1; }
+
+# need_testnet: set TORRC to the client lines of a private tor network.
+need_testnet() {
+	local net
+	if [ -n "${WARREN_TESTNET:-}" ] && [ -s "$WARREN_TESTNET/client.torrc" ]; then
+		net=$WARREN_TESTNET
+	else
+		net=$T/net
+		OWN_NET=$net
+		TESTNET_OWNER_PID=$$ "$SRC_DIR/scripts/testnet" start "$net" \
+		    >"$T/testnet.out" 2>&1 || { notok testnet "could not start"; cat "$T/testnet.out"; exit 1; }
+	fi
+	TORRC=$net/client.torrc
+}
+
+# w NAME ARGS...: run the CLI against node NAME.
+w() { local n=$1; shift; "$WARREN" -d "$T/$n" "$@"; }
+
+# wait_until SECS CMD...: poll CMD every 0.2 s until it succeeds.
+wait_until() {
+	local secs=$1 end; shift
+	end=$((SECONDS + secs))
+	while [ $SECONDS -lt $end ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.2
+	done
+	"$@" >/dev/null 2>&1
+}
+
+# node_start NAME [warrend args...]: start a daemon on the test network.
+node_start() {
+	local n=$1; shift
+	case " $NODES " in *" $n "*) ;; *) NODES="$NODES $n" ;; esac
+	"$WARREND" -d "$T/$n" -f --torrc-append "$TORRC" "$@" >>"$T/$n.log" 2>&1 &
+	echo $! >"$T/$n.pid"
+	wait_until 20 test -S "$T/$n/warren.sock" ||
+	    { notok "$n starts" "no socket"; return 1; }
+}
+
+# node_stop NAME: clean shutdown.
+node_stop() {
+	local p
+	p=$(cat "$T/$1.pid")
+	kill -TERM "$p" 2>/dev/null
+	for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || return 0; sleep 0.2; done
+	kill -KILL "$p"
+}
+
+# node_kill NAME: SIGKILL the daemon (its tor follows: owning controller).
+node_kill() {
+	kill -KILL "$(cat "$T/$1.pid")" 2>/dev/null
+	wait "$(cat "$T/$1.pid")" 2>/dev/null
+	pkill -KILL -f -- "$T/$1/tor/torrc" 2>/dev/null
+	return 0
+}
+
+# published NAME: tor is ready and the onion is published.
+published() { w "$1" --json status | grep -q '"published": true'; }
+
+# wait_published NAME [SECS]
+wait_published() { wait_until "${2:-90}" published "$1"; }
+
+# onion NAME: the node's address.
+onion() { w "$1" id; }
+
+# json NAME ARGS...: the CLI's --json output.
+json() { local n=$1; shift; "$WARREN" -d "$T/$n" --json "$@"; }
+
+# is_contact A B: A lists B as a contact with a session.
+is_contact() {
+	json "$1" contacts | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+sys.exit(0 if any(c["address"] == sys.argv[1] and c["state"] == "contact"
+    for c in d["contacts"]) else 1)' "$(onion "$2")"
+}
+
+# outbox_empty A: nothing of A waits to be delivered.
+outbox_empty() {
+	json "$1" contacts | python3 -c '
+import json, sys
+sys.exit(0 if all(c["outbox"] == 0 for c in json.load(sys.stdin)["contacts"]) else 1)'
+}
+
+# befriend A B: A asks, B accepts; both are contacts (with names).
+befriend() {
+	w "$1" add "$(onion "$2")" --name "$2" --message "hello from $1" >/dev/null &&
+	wait_until 90 has_request "$2" "$(onion "$1")" &&
+	w "$2" accept "$(onion "$1")" >/dev/null &&
+	w "$2" rename "$(onion "$1")" "$1" >/dev/null &&
+	wait_until 60 is_contact "$1" "$2" && wait_until 60 is_contact "$2" "$1"
+}
+
+# has_request B ADDR: B has a pending request from ADDR.
+has_request() { w "$1" --json requests | grep -q "$2"; }
+
+# texts A B [dir]: A's history with B as "dir text" lines.
+texts() {
+	json "$1" log "$2" --limit 10000 | python3 -c '
+import json, sys
+for m in json.load(sys.stdin)["messages"]:
+    print(m["direction"], m["text"])'
+}
+
+# count_state A B STATE: how many of A's messages to B are in STATE.
+count_state() {
+	json "$1" log "$2" --limit 10000 | python3 -c '
+import json, sys
+print(sum(1 for m in json.load(sys.stdin)["messages"] if m["state"] == sys.argv[1]))' "$3"
+}
