@@ -47,6 +47,7 @@
 #define RPC_M_CONTACTS_UNBLOCK	"contacts.unblock"
 #define RPC_M_CONTACTS_REMOVE	"contacts.remove"
 #define RPC_M_CONTACTS_RENAME	"contacts.rename"
+#define RPC_M_CONTACTS_VERIFY	"contacts.verify"
 #define RPC_M_REQUESTS_LIST	"requests.list"
 #define RPC_M_MESSAGES_SEND	"messages.send"
 #define RPC_M_MESSAGES_LIST	"messages.list"
@@ -55,13 +56,15 @@
 /* Events (params.type of an "event" notification). */
 #define RPC_EV_MESSAGE		"message.received"
 #define RPC_EV_DELIVERED	"message.delivered"
-#define RPC_EV_SENT		"message.sent"
 #define RPC_EV_REQUEST		"contact.request"
 #define RPC_EV_CONTACT_ADDED	"contact.added"
+#define RPC_EV_REQ_DELIVERED	"contact.request_delivered"
+#define RPC_EV_REJECTED		"contact.rejected"
 #define RPC_EV_ONLINE		"contact.online"
 #define RPC_EV_OFFLINE		"contact.offline"
 #define RPC_EV_TOR		"tor.progress"
 #define RPC_EV_PUBLISHED	"onion.published"
 #define RPC_EV_SECURITY		"security.alert"
+#define RPC_EV_VERIFIED		"contact.verified"
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "cli/client.h"
+#include "cli/qr.h"
 
 int cmd_id(struct cli *, int, char **);
 int cmd_status(struct cli *, int, char **);
@@ -25,21 +26,26 @@ jstr(json_t *o, const char *k)
 	return s != NULL ? s : "";
 }
 
-/* warren id */
+/* warren id [--qr] */
 int
 cmd_id(struct cli *cli, int argc, char **argv)
 {
 	json_t *r;
+	int qr = argc == 2 && strcmp(argv[1], "--qr") == 0, rc = EXIT_OK;
 
-	if (argc != 1)
+	if (argc != 1 && !qr)
 		return cli_usage(cli_find("id"), stderr);
 	r = cli_call(cli, "identity.get", NULL);
 	if (cli->json)
 		cli_print_json(r);
-	else
+	else {
 		printf("%s\n", jstr(r, "onion"));
+		if (qr && (putchar('\n') == EOF ||
+		    cli_print_qr(cli, jstr(r, "address")) != 0))
+			rc = EXIT_FAIL;
+	}
 	json_decref(r);
-	return EXIT_OK;
+	return rc;
 }
 
 /* warren status */

@@ -123,8 +123,10 @@ cmd_log(struct cli *cli, int argc, char **argv)
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "n:", opts, NULL)) != -1) {
-		if (ch != 'n' || (limit = strtol(optarg, NULL, 10)) < 1 ||
-		    limit > 10000)
+		char *end;
+
+		if (ch != 'n' || (limit = strtol(optarg, &end, 10)) < 1 ||
+		    limit > 10000 || *end != '\0')
 			return cli_usage(cli_find("log"), stderr);
 	}
 	if (argc - optind != 1)
@@ -207,7 +209,10 @@ cmd_watch(struct cli *cli, int argc, char **argv)
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "s:", opts, NULL)) != -1) {
-		if (ch != 's' || (since = strtoll(optarg, NULL, 10)) < 0)
+		char *end;
+
+		if (ch != 's' || (since = strtoll(optarg, &end, 10)) < 0 ||
+		    *end != '\0' || end == optarg)
 			return cli_usage(cli_find("watch"), stderr);
 	}
 	if (argc != optind)

@@ -21,11 +21,13 @@ int cmd_contacts(struct cli *, int, char **);
 int cmd_send(struct cli *, int, char **);
 int cmd_log(struct cli *, int, char **);
 int cmd_watch(struct cli *, int, char **);
+int cmd_verify(struct cli *, int, char **);
 
 const struct cli_cmd cli_cmds[] = {
-	{ "id", "", "print your onion address",
+	{ "id", "[--qr]", "print your onion address",
 	    "Your address is your identity: give it to people who should be\n"
-	    "able to add you. --json adds the form with .onion.\n", cmd_id },
+	    "able to add you. --json adds the form with .onion. --qr also\n"
+	    "draws it (with .onion) as a QR code to scan.\n", cmd_id },
 	{ "status", "", "show the daemon, tor and onion state",
 	    "Shows whether the store is locked, tor's bootstrap progress\n"
 	    "(e.g. 'tor: 45% (loading descriptors)', then 'tor: ready') and\n"
@@ -65,6 +67,14 @@ const struct cli_cmd cli_cmds[] = {
 	{ "watch", "[--since ID]", "follow events as they happen",
 	    "With --since, first replays every event after ID. --json prints\n"
 	    "one JSON object per line (for scripts).\n", cmd_watch },
+	{ "verify", "CONTACT [--confirm]",
+	    "compare safety numbers with a contact",
+	    "Shows the safety number of you and CONTACT (12 groups of 5\n"
+	    "digits, the same on both sides) and a QR code of it. Compare\n"
+	    "them in person or over a channel you trust; if they match, mark\n"
+	    "the contact verified with --confirm (kept until you remove it).\n"
+	    "A different number means you do not have each other's address.\n",
+	    cmd_verify },
 	{ "unlock", "", "unlock a daemon started with a passphrase",
 	    "Prompts for the passphrase without echo (reads one line of\n"
 	    "standard input when it is not a terminal).\n", cmd_unlock },

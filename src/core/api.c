@@ -108,9 +108,9 @@ api_contact_add(struct node *n, const char *addr, const char *name,
 			    onion, c->state == CONTACT_MUTUAL ?
 			    "a contact" : "requested");
 		/* They asked us already: adding them is accepting. */
-		return api_contact_accept(n, onion, res, err) ||
-		    (name != NULL && api_contact_rename(n, onion, name, res,
-		    err));
+		if (name != NULL && (r = contact_set_name(n, c, name)) != 0)
+			return db_fail(n, err, r);
+		return api_contact_accept(n, onion, res, err);
 	}
 	if ((r = contact_create(n, onion, pk, name, CONTACT_OUT_REQUEST,
 	    text != NULL ? text : "", &c)) != 0 || (r = node_commit(n)) != 0)

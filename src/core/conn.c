@@ -407,7 +407,8 @@ on_up(struct peer *p, void *arg)
 		evtimer_del(c->dial_timer);
 	log_info("contact %s: connected (%s)", c->onion,
 	    pc->outbound ? "outbound" : "inbound");
-	if (!was_online) {
+	/* Only contacts: a stranger must not be able to fill the log. */
+	if (!was_online && c->state == CONTACT_MUTUAL) {
 		c->last_seen = node_now_ms() / 1000;
 		(void)contact_save(n, c);
 		(void)event_emit(n, RPC_EV_ONLINE, json_pack("{s:s, s:s?}",
@@ -459,8 +460,6 @@ request_from_unknown(struct node *n, struct pconn *pc,
 	pc->c = c;
 	c->live = pc;
 	send_simple(c, WIRE_CONTACT_RESPONSE, WIRE_STATUS_PENDING);
-	(void)event_emit(n, RPC_EV_ONLINE, json_pack("{s:s, s:s?}",
-	    "contact", c->onion, "name", c->name));
 	return 0;
 }
 
@@ -476,14 +475,21 @@ on_request(struct node *n, struct pconn *pc, const struct wire_msg *m)
 	if (c == NULL)
 		return request_from_unknown(n, pc, m);
 	if (c->state == CONTACT_IN_REQUEST) {
-		char *text = xstrndup(m->u.request.text, m->u.request.text_len);
+		char *text, *old;
+		int64_t now = node_now_ms();
 
-		r = contact_set_text(n, c, text);
-		free(text);
-		if (r != 0 || (r = node_commit(n)) != 0)
-			return r;
+		/* A repeated request: answer, but write at most once a minute. */
 		send_simple(c, WIRE_CONTACT_RESPONSE, WIRE_STATUS_PENDING);
-		return 0;
+		if (now - c->last_req_ms < REQ_REFILL_MS * 2)
+			return 0;
+		c->last_req_ms = now;
+		text = xstrndup(m->u.request.text, m->u.request.text_len);
+		old = contact_text(n, c);
+		r = old != NULL && strcmp(old, text) == 0 ? 0 :
+		    contact_set_text(n, c, text);
+		free(text);
+		free(old);
+		return r;
 	}
 	/* They asked and we asked (or accepted): contacts now. */
 	added = c->state != CONTACT_MUTUAL;
@@ -515,7 +521,7 @@ on_response(struct node *n, struct pconn *pc, const struct wire_msg *m)
 		c->flags |= CF_REQ_DELIVERED;
 		if ((r = contact_save(n, c)) != 0)
 			return r;
-		return event_emit(n, "contact.request_delivered", json_pack(
+		return event_emit(n, RPC_EV_REQ_DELIVERED, json_pack(
 		    "{s:s}", "contact", c->onion));
 	case WIRE_STATUS_ACCEPTED:
 		c->flags |= CF_REQ_DELIVERED;
@@ -533,7 +539,7 @@ on_response(struct node *n, struct pconn *pc, const struct wire_msg *m)
 		c->flags |= CF_REQ_REJECTED;
 		if ((r = contact_save(n, c)) != 0)
 			return r;
-		return event_emit(n, "contact.rejected", json_pack("{s:s}",
+		return event_emit(n, RPC_EV_REJECTED, json_pack("{s:s}",
 		    "contact", c->onion));
 	}
 	return ERR_PROTO;
@@ -599,9 +605,12 @@ on_lost(struct peer *p, int reason, void *arg)
 		c->resumed = 0;
 		log_info("contact %s: disconnected (%s)", c->onion,
 		    err_str(reason));
-		(void)event_emit(n, RPC_EV_OFFLINE, json_pack("{s:s, s:s?}",
-		    "contact", c->onion, "name", c->name));
-		(void)node_commit(n);
+		if (c->state == CONTACT_MUTUAL) {
+			(void)event_emit(n, RPC_EV_OFFLINE, json_pack(
+			    "{s:s, s:s?}", "contact", c->onion, "name",
+			    c->name));
+			(void)node_commit(n);
+		}
 		conn_schedule(n, c);
 	}
 	peer_free(p);

@@ -104,6 +104,7 @@ contact_free_mem(struct contact *c)
 {
 	if (c->dial_timer != NULL)
 		event_free(c->dial_timer);
+	ratchet_free(c->rc);
 	free(c->name);
 	free(c);
 }
@@ -188,6 +189,10 @@ contact_lookup(struct node *n, const char *s, struct contact **out)
 	int r, matches = 0;
 
 	*out = NULL;
+	if (len == ONION_LEN && (c = contact_by_onion(n, s)) != NULL) {
+		*out = c;	/* the common case, without the point check */
+		return 0;
+	}
 	if (len >= ONION_LEN) {
 		if ((r = onion_parse(s, NULL, norm)) == 0) {
 			if ((*out = contact_by_onion(n, norm)) == NULL)

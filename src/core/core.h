@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "crypto/identity.h"
+#include "crypto/ratchet.h"
 #include "net/peer.h"
 
 struct event;
@@ -64,11 +65,14 @@ struct contact {
 	uint64_t tx_next;		/* next outbox seq to transmit on live */
 	int ack_pending;		/* after the commit: 1 ACK, 2 ACK + RESUME */
 	int flush_pending;		/* transmit after the commit */
+	struct ratchet *rc;		/* loaded for the open transaction */
+	int rc_dirty;			/* store rc before the commit */
 	struct socks_req *dialing;
 	struct event *dial_timer;
 	int backoff;			/* seconds, 0 = none yet */
 	int f0_count;
 	int deleted;
+	int64_t last_req_ms;		/* last stored repeat of their request */
 	struct contact *next;
 };
 
@@ -107,10 +111,12 @@ struct node {
 	struct pconn *conns;
 
 	int txn_open;
+	int64_t last_commit_ms;
 	int txn_failed;
 	struct event *commit_ev;
 	struct node_event *ev_head, **ev_tail;
 	int events_since_trim;
+	json_int_t next_event_id;
 
 	/* Request rate limit: a token bucket for all unknown senders. */
 	double req_tokens;
@@ -152,6 +158,8 @@ int event_emit(struct node *, const char *type, json_t *data);
 void events_flush(struct node *);
 /* Forget events of a rolled-back transaction. */
 void events_discard(struct node *);
+/* Read the next event id from the store (once, at start). */
+int events_init(struct node *);
 /* Replay events with id > since to a callback; 0 or ERR_DB. */
 int events_replay(struct node *, json_int_t since, int (*)(json_t *, void *),
     void *);
@@ -166,6 +174,10 @@ int delivery_encrypt_queued(struct node *, struct contact *);
 int delivery_on_msg(struct node *, struct contact *, const struct wire_msg *);
 int delivery_on_ack(struct node *, struct contact *, uint64_t seq);
 int delivery_on_resume(struct node *, struct contact *, uint64_t next);
+/* Before a commit: store the ratchet states changed in the transaction. */
+int delivery_presync(struct node *);
+/* After a commit or rollback: free the loaded ratchet states. */
+void delivery_release(struct node *);
 /* Transmit outbox rows from tx_next on the live connection. */
 void delivery_flush(struct node *, struct contact *);
 int delivery_outbox_count(struct node *, struct contact *);

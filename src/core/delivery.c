@@ -93,6 +93,31 @@ ratchet_load(struct node *n, struct contact *c, struct ratchet **out)
 	return r;
 }
 
+/*
+ * The contact's ratchet for this transaction: loaded once, changed in
+ * memory, stored by delivery_presync() just before the commit.
+ */
+static int
+ratchet_get(struct node *n, struct contact *c, struct ratchet **out)
+{
+	int r;
+
+	if (c->rc == NULL && (r = ratchet_load(n, c, &c->rc)) != 0)
+		return r;
+	*out = c->rc;
+	return 0;
+}
+
+/* Replace the cached ratchet with a new session's. */
+static void
+ratchet_set(struct contact *c, struct ratchet *rc)
+{
+	if (c->rc != rc)
+		ratchet_free(c->rc);
+	c->rc = rc;
+	c->rc_dirty = 1;
+}
+
 /* Store a contact's ratchet (inside node_txn). */
 static int
 ratchet_store(struct node *n, struct contact *c, const struct ratchet *rc)
@@ -292,20 +317,16 @@ delivery_encrypt_queued(struct node *n, struct contact *c)
 
 	if (!(c->flags & CF_HAS_RATCHET))
 		return 0;
-	if ((r = ratchet_load(n, c, &rc)) != 0)
+	if ((r = ratchet_get(n, c, &rc)) != 0)
 		return r;
-	if (!ratchet_can_send(rc)) {
-		ratchet_free(rc);
+	if (!ratchet_can_send(rc))
 		return 0;
-	}
 	if ((r = node_txn(n)) != 0)
-		goto out;
+		return r;
 	s = prep(n, "SELECT id, body, time FROM messages WHERE contact = ? AND "
-	    "dir = 0 AND seq IS NULL ORDER BY id");
-	if (s == NULL) {
-		r = ERR_DB;
-		goto out;
-	}
+	    "dir = 0 AND state < 2 AND seq IS NULL ORDER BY id");
+	if (s == NULL)
+		return ERR_DB;
 	sqlite3_bind_int64(s, 1, c->id);
 	while ((rc2 = sqlite3_step(s)) == SQLITE_ROW) {
 		row = sqlite3_column_int64(s, 0);
@@ -326,12 +347,10 @@ delivery_encrypt_queued(struct node *n, struct contact *c)
 		any = 1;
 	}
 	sqlite3_finalize(s);
-	if (r == 0 && any)
-		r = ratchet_store(n, c, rc);
-	if (r == 0 && any)
+	if (r == 0 && any) {
+		c->rc_dirty = 1;
 		r = contact_save(n, c);
-out:
-	ratchet_free(rc);
+	}
 	return r;
 }
 
@@ -371,7 +390,7 @@ delivery_on_msg(struct node *n, struct contact *c, const struct wire_msg *m)
 	}
 	if (m->u.msg.ct_len < RATCHET_OVERHEAD)
 		return ERR_PROTO;
-	if ((r = ratchet_load(n, c, &rc)) != 0)
+	if ((r = ratchet_get(n, c, &rc)) != 0)
 		return 0;
 	ptlen = m->u.msg.ct_len - RATCHET_OVERHEAD;
 	pt = xmalloc(ptlen + 1);
@@ -417,8 +436,8 @@ delivery_on_msg(struct node *n, struct contact *c, const struct wire_msg *m)
 		goto out;
 	c->unread++;
 advance:
-	if (dec == 0 && (r = ratchet_store(n, c, rc)) != 0)
-		goto out;
+	if (dec == 0)
+		c->rc_dirty = 1;
 	c->recv_seq = seq + 1;
 	if (c->ack_pending == 0)
 		c->ack_pending = 1;
@@ -443,8 +462,37 @@ out:
 		sodium_memzero(body, blen);
 		free(body);
 	}
-	ratchet_free(rc);
 	return r;
+}
+
+/* Store every ratchet changed in the open transaction. */
+int
+delivery_presync(struct node *n)
+{
+	struct contact *c;
+	int r;
+
+	for (c = n->contacts; c != NULL; c = c->next) {
+		if (!c->rc_dirty)
+			continue;
+		if ((r = ratchet_store(n, c, c->rc)) != 0)
+			return r;
+		c->rc_dirty = 0;
+	}
+	return 0;
+}
+
+/* Drop the loaded states (they are on disk, or the transaction failed). */
+void
+delivery_release(struct node *n)
+{
+	struct contact *c;
+
+	for (c = n->contacts; c != NULL; c = c->next) {
+		ratchet_free(c->rc);
+		c->rc = NULL;
+		c->rc_dirty = 0;
+	}
 }
 
 /* Everything up to `upto` (exclusive) has arrived: drop it, mark delivered. */
@@ -457,7 +505,7 @@ outbox_settle(struct node *n, struct contact *c, uint64_t upto)
 	if ((r = node_txn(n)) != 0)
 		return r;
 	s = prep(n, "SELECT id FROM messages WHERE contact = ? AND dir = 0 AND "
-	    "seq IS NOT NULL AND seq < ? AND state < ? ORDER BY seq");
+	    "state < 2 AND seq < ? AND state < ? ORDER BY seq");
 	if (s == NULL)
 		return ERR_DB;
 	sqlite3_bind_int64(s, 1, c->id);
@@ -473,7 +521,7 @@ outbox_settle(struct node *n, struct contact *c, uint64_t upto)
 	if (r != 0)
 		return r;
 	s = prep(n, "UPDATE messages SET state = ? WHERE contact = ? AND "
-	    "dir = 0 AND seq IS NOT NULL AND seq < ? AND state < ?");
+	    "dir = 0 AND state < 2 AND seq < ? AND state < ?");
 	if (s == NULL)
 		return ERR_DB;
 	sqlite3_bind_int(s, 1, MSG_DELIVERED);
@@ -563,20 +611,12 @@ delivery_flush(struct node *n, struct contact *c)
 		}
 		sqlite3_finalize(s);
 	}
-	if (sent == 0)
-		return;
-	if (node_txn(n) != 0)
-		return;
-	s = prep(n, "UPDATE messages SET state = ? WHERE contact = ? AND "
-	    "dir = 0 AND state = ? AND seq BETWEEN ? AND ?");
-	if (s == NULL)
-		return;
-	sqlite3_bind_int(s, 1, MSG_SENT);
-	sqlite3_bind_int64(s, 2, c->id);
-	sqlite3_bind_int(s, 3, MSG_QUEUED);
-	sqlite3_bind_int64(s, 4, (sqlite3_int64)first);
-	sqlite3_bind_int64(s, 5, (sqlite3_int64)last);
-	(void)done(n, s);
+	/*
+	 * "sent" is not written to disk (it would cost a commit per burst):
+	 * message_json derives it from tx_next while the connection lives.
+	 */
+	(void)first;
+	(void)last;
 }
 
 /* Rows waiting in the outbox (or not yet encrypted). */
@@ -587,7 +627,7 @@ delivery_outbox_count(struct node *n, struct contact *c)
 	int k = 0;
 
 	s = prep(n, "SELECT COUNT(*) FROM messages WHERE contact = ? AND "
-	    "dir = 0 AND state < ?");
+	    "dir = 0 AND state < 2 AND state < ?");
 	if (s == NULL)
 		return 0;
 	sqlite3_bind_int64(s, 1, c->id);
@@ -615,7 +655,7 @@ session_reset_queue(struct node *n, struct contact *c)
 	if ((r = done(n, s)) != 0)
 		return r;
 	s = prep(n, "UPDATE messages SET seq = NULL, state = ? WHERE "
-	    "contact = ? AND dir = 0 AND state < ?");
+	    "contact = ? AND dir = 0 AND state < 2 AND state < ?");
 	if (s == NULL)
 		return ERR_DB;
 	sqlite3_bind_int(s, 1, MSG_QUEUED);
@@ -663,9 +703,10 @@ session_start_bob(struct node *n, struct contact *c, struct pconn *pc)
 	if (r != 0)
 		return r;
 	if ((r = node_txn(n)) != 0 || (r = session_alert(n, c)) != 0 ||
-	    (r = session_reset_queue(n, c)) != 0 ||
-	    (r = ratchet_store(n, c, rc)) != 0)
+	    (r = session_reset_queue(n, c)) != 0)
 		goto out;
+	ratchet_set(c, rc);
+	rc = NULL;
 	c->flags |= CF_HAS_RATCHET;
 	if ((r = contact_save(n, c)) != 0 || (r = node_commit(n)) != 0)
 		goto out;
@@ -703,11 +744,13 @@ session_start_alice(struct node *n, struct contact *c, struct pconn *pc,
 	if ((r = node_txn(n)) != 0 || (r = session_alert(n, c)) != 0 ||
 	    (r = session_reset_queue(n, c)) != 0)
 		goto out;
+	ratchet_set(c, rc);
+	rc = NULL;
 	msgpack_sbuffer_init(&sb);
 	plain_encode(&sb, KIND_INIT, node_now_ms(), "", 0);
-	r = outbox_add(n, c, rc, (uint8_t *)sb.data, sb.size, 0);
+	r = outbox_add(n, c, c->rc, (uint8_t *)sb.data, sb.size, 0);
 	msgpack_sbuffer_destroy(&sb);
-	if (r != 0 || (r = ratchet_store(n, c, rc)) != 0)
+	if (r != 0)
 		goto out;
 	c->flags |= CF_HAS_RATCHET;
 	if ((r = contact_save(n, c)) != 0 ||
@@ -744,6 +787,10 @@ message_json(struct node *n, struct contact *c, int64_t id)
 	    "body", id, sqlite3_column_blob(s, 3),
 	    (size_t)sqlite3_column_bytes(s, 3), &body, &len) == 0) {
 		st = sqlite3_column_int(s, 2);
+		if (st == MSG_QUEUED && sqlite3_column_type(s, 1) !=
+		    SQLITE_NULL && c->live != NULL && c->resumed &&
+		    (uint64_t)sqlite3_column_int64(s, 1) < c->tx_next)
+			st = MSG_SENT;
 		j = json_pack("{s:I, s:s, s:s, s:s, s:s%, s:I}", "id",
 		    (json_int_t)id, "contact", c->onion, "direction",
 		    sqlite3_column_int(s, 0) ? "in" : "out", "state",

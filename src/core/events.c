@@ -37,16 +37,7 @@ event_emit(struct node *n, const char *type, json_t *data)
 		data = json_object();
 	if ((r = node_txn(n)) != 0)
 		goto out;
-	if (sqlite3_prepare_v2(db, "SELECT COALESCE(MAX(id), 0) + 1 FROM "
-	    "(SELECT id FROM events UNION ALL SELECT seq FROM sqlite_sequence "
-	    "WHERE name = 'events')", -1, &s, NULL) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_ROW) {
-		r = ERR_DB;
-		goto out;
-	}
-	id = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	s = NULL;
+	id = n->next_event_id++;
 	if ((js = json_dumps(data, JSON_COMPACT)) == NULL) {
 		r = ERR_NOMEM;
 		goto out;
@@ -88,6 +79,26 @@ out:
 	free(ct);
 	free(js);
 	json_decref(data);
+	return r;
+}
+
+/* The next event id: above every id ever used, also trimmed ones. */
+int
+events_init(struct node *n)
+{
+	sqlite3_stmt *s;
+	int r = ERR_DB;
+
+	if (sqlite3_prepare_v2(store_db(n->st), "SELECT COALESCE(MAX(id), 0) + 1 "
+	    "FROM (SELECT MAX(id) AS id FROM events UNION ALL SELECT seq FROM "
+	    "sqlite_sequence WHERE name = 'events')", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return ERR_DB;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		n->next_event_id = sqlite3_column_int64(s, 0);
+		r = 0;
+	}
+	sqlite3_finalize(s);
 	return r;
 }
 

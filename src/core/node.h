@@ -42,6 +42,8 @@ int node_lock(struct node *);
 const char *node_onion(const struct node *);
 /* The status object of the `status` method (new reference). */
 json_t *node_status(struct node *);
+/* 1 while a grouped transaction is open (replies must wait for it). */
+int node_txn_open(const struct node *);
 /* Commit the grouped transaction now (after a batch of requests). */
 void node_flush(struct node *);
 /* Ask the main loop to stop. */

@@ -12,7 +12,7 @@ const struct rpc_cmd rpc_cmds[] = {
 	    rpc_identity_get },
 	{ RPC_M_UNLOCK, 0, "{passphrase}", "unlock the store",
 	    rpc_unlock },
-	{ RPC_M_LOCK, RPC_F_UNLOCKED, "{}",
+	{ RPC_M_LOCK, 0, "{}",
 	    "drop keys from memory and go offline", rpc_lock },
 	{ RPC_M_SHUTDOWN, 0, "{}", "stop the daemon", rpc_shutdown },
 	{ RPC_M_METHODS, 0, "{}", "list methods and their params",
@@ -44,5 +44,8 @@ const struct rpc_cmd rpc_cmds[] = {
 	{ RPC_M_EVENTS_SUBSCRIBE, RPC_F_UNLOCKED, "{since?}",
 	    "replay events after since, then stream them",
 	    rpc_events_subscribe },
+	{ RPC_M_CONTACTS_VERIFY, RPC_F_UNLOCKED, "{contact, confirm?}",
+	    "safety number and verified state; confirm marks verified",
+	    rpc_contacts_verify },
 };
 const size_t rpc_ncmds = sizeof rpc_cmds / sizeof rpc_cmds[0];

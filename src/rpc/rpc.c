@@ -25,22 +25,34 @@
 #include "warren/rpc.h"
 #include "core/node.h"
 #include "rpc/rpc.h"
+#include "rpc/rpc_parse.h"
 #include "util/err.h"
 #include "util/log.h"
-#include "util/utf8.h"
 #include "util/xmalloc.h"
 
 struct rpc_client {
 	struct rpc_server *srv;
 	struct bufferevent *bev;
 	int discarding;		/* dropping an overlong line until its newline */
+	size_t scanned;		/* input bytes searched without finding LF */
+	int paused;		/* not reading until our replies are taken */
+	int closing;		/* peer sent EOF: flush the replies, then free */
 	int dead;		/* cut off; freed by the sweep event */
 	json_t *cur_id;		/* id of the request being handled */
 	int replied;		/* the handler replied itself */
 	int subscribed;
 	json_int_t cursor;	/* last event id sent */
+	/*
+	 * Replies wait here until the grouped transaction they depend on is
+	 * committed (rpc_server_release), so a reply never promises what a
+	 * crash could still undo.
+	 */
+	struct evbuffer *held;
 	struct rpc_client *next;
 };
+
+/* Above this much unread output a client's requests wait (not events). */
+#define RPC_PAUSE_OUTBUF	(256 * 1024)
 
 struct rpc_server {
 	struct event_base *base;
@@ -77,9 +89,29 @@ rpc_client_write(struct rpc_client *c, json_t *obj)
 	s = json_dumps(obj, JSON_COMPACT | JSON_ENSURE_ASCII);
 	if (s == NULL)
 		return;
-	evbuffer_add(bufferevent_get_output(c->bev), s, strlen(s));
-	evbuffer_add(bufferevent_get_output(c->bev), "\n", 1);
+	evbuffer_add(c->held, s, strlen(s));
+	evbuffer_add(c->held, "\n", 1);
 	free(s);
+}
+
+/* Output queued or held for a client. */
+static size_t
+rpc_client_outlen(struct rpc_client *c)
+{
+	return evbuffer_get_length(bufferevent_get_output(c->bev)) +
+	    evbuffer_get_length(c->held);
+}
+
+/* The transaction is committed: let every held reply go out. */
+void
+rpc_server_release(struct rpc_server *srv)
+{
+	struct rpc_client *c;
+
+	for (c = srv->clients; c != NULL; c = c->next)
+		if (!c->dead && evbuffer_get_length(c->held) > 0)
+			evbuffer_add_buffer(bufferevent_get_output(c->bev),
+			    c->held);
 }
 
 /* Queue an error reply; id may be NULL (JSON null). */
@@ -115,106 +147,59 @@ static void
 rpc_handle_line(struct rpc_client *c, const char *line, size_t len)
 {
 	const struct rpc_cmd *cmd;
+	struct rpc_request req;
 	struct rpc_error err = { 0, "" };
-	json_error_t jerr;
-	json_t *req, *id, *method, *params, *result = NULL, *r;
-	int notification;
+	json_t *params, *result = NULL, *r;
+	int rc;
 
-	if (utf8_check(line, len, 1) != 0) {
-		rpc_reply_error(c, NULL, RPC_E_PARSE,
-		    "request is not valid UTF-8 text");
-		return;
-	}
-	req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (req == NULL) {
-		char msg[300];
-
-		snprintf(msg, sizeof msg, "parse error: %s", jerr.text);
-		rpc_reply_error(c, NULL, RPC_E_PARSE, msg);
-		return;
-	}
-	if (json_is_array(req)) {
-		rpc_reply_error(c, NULL, RPC_E_INVALID_REQUEST,
-		    "batch requests are not supported; send one per line");
+	if (rpc_parse(line, len, &req) != 0) {
+		/* A malformed request is answered even without an id. */
+		if (!req.notification || req.code != RPC_E_PARAMS)
+			rpc_reply_error(c, req.id, req.code, req.message);
 		goto out;
 	}
-	if (!json_is_object(req)) {
-		rpc_reply_error(c, NULL, RPC_E_INVALID_REQUEST,
-		    "request must be a JSON object");
-		goto out;
-	}
-	id = json_object_get(req, "id");
-	notification = (id == NULL);
-	if (id != NULL && !json_is_string(id) && !json_is_integer(id) &&
-	    !json_is_null(id)) {
-		rpc_reply_error(c, NULL, RPC_E_INVALID_REQUEST,
-		    "id must be a string, an integer or null");
-		goto out;
-	}
-	if (!json_is_string(json_object_get(req, "jsonrpc")) ||
-	    strcmp(json_string_value(json_object_get(req, "jsonrpc")),
-	    "2.0") != 0) {
-		rpc_reply_error(c, id, RPC_E_INVALID_REQUEST,
-		    "jsonrpc must be \"2.0\"");
-		goto out;
-	}
-	method = json_object_get(req, "method");
-	if (!json_is_string(method)) {
-		rpc_reply_error(c, id, RPC_E_INVALID_REQUEST,
-		    "method must be a string");
-		goto out;
-	}
-	params = json_object_get(req, "params");
-	if (params != NULL && json_is_null(params))
-		params = NULL;
-	if (params != NULL && !json_is_object(params)) {
-		rpc_reply_error(c, id, RPC_E_PARAMS,
-		    "params must be an object (named parameters)");
-		goto out;
-	}
-	if ((cmd = rpc_find(json_string_value(method))) == NULL) {
+	if ((cmd = rpc_find(req.method)) == NULL) {
 		char msg[300];
 
 		snprintf(msg, sizeof msg, "unknown method \"%.200s\"; "
-		    "rpc.methods lists them", json_string_value(method));
-		rpc_reply_error(c, id, RPC_E_METHOD, msg);
+		    "rpc.methods lists them", req.method);
+		if (!req.notification)
+			rpc_reply_error(c, req.id, RPC_E_METHOD, msg);
 		goto out;
 	}
 	if ((cmd->flags & RPC_F_UNLOCKED) && node_locked(c->srv->node)) {
-		rpc_reply_error(c, id, RPC_E_LOCKED,
-		    "the daemon is locked: run 'warren unlock'");
+		if (!req.notification)
+			rpc_reply_error(c, req.id, RPC_E_LOCKED,
+			    "the daemon is locked: run 'warren unlock'");
 		goto out;
 	}
-	{
-		json_t *empty = json_object();
-		int rc;
-
-		c->cur_id = id;
-		c->replied = 0;
-		rc = cmd->handler(c, c->srv->node, params ? params : empty,
-		    &result, &err);
-		c->cur_id = NULL;
-		json_decref(empty);
-		if (c->replied && rc == 0)
-			goto out;
-		if (rc != 0) {
-			if (!notification)
-				rpc_reply_error(c, id, err.code, err.message);
-			goto out;
-		}
+	params = req.params != NULL ? json_incref(req.params) : json_object();
+	c->cur_id = req.id;
+	c->replied = 0;
+	rc = cmd->handler(c, c->srv->node, params, &result, &err);
+	c->cur_id = NULL;
+	json_decref(params);
+	if (rc != 0) {
+		/* After its own reply a handler's failure is only logged. */
+		if (c->replied)
+			log_warn("rpc: %s failed after replying: %s",
+			    cmd->name, err.message);
+		else if (!req.notification)
+			rpc_reply_error(c, req.id, err.code, err.message);
+		goto out;
 	}
-	if (!notification) {
-		r = json_pack("{s:s, s:O, s:o}", "jsonrpc", "2.0", "id", id,
-		    "result", result ? result : json_null());
-		result = NULL;
-		if (r != NULL) {
-			rpc_client_write(c, r);
-			json_decref(r);
-		}
+	if (c->replied || req.notification)
+		goto out;
+	r = json_pack("{s:s, s:O, s:o}", "jsonrpc", "2.0", "id", req.id,
+	    "result", result != NULL ? result : json_null());
+	result = NULL;
+	if (r != NULL) {
+		rpc_client_write(c, r);
+		json_decref(r);
 	}
 out:
 	json_decref(result);
-	json_decref(req);
+	rpc_request_clear(&req);
 }
 
 /* Split the input into lines; bound each line. */
@@ -223,35 +208,42 @@ rpc_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct rpc_client *c = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
-	struct evbuffer_ptr eol;
+	struct evbuffer_ptr from, eol;
 	size_t avail, n;
 	char *line;
 
 	for (;;) {
-		if (c->dead)
-			return;
-		avail = evbuffer_get_length(in);
-		if (avail == 0)
-			return;
-		eol = evbuffer_search_eol(in, NULL, NULL, EVBUFFER_EOL_LF);
+		if (c->dead || c->paused)
+			break;
+		if ((avail = evbuffer_get_length(in)) == 0)
+			break;
+		/* Search only the bytes not yet searched: a slow line is O(n). */
+		if (c->scanned > avail)
+			c->scanned = 0;
+		evbuffer_ptr_set(in, &from, c->scanned, EVBUFFER_PTR_SET);
+		eol = evbuffer_search_eol(in, &from, NULL, EVBUFFER_EOL_LF);
 		if (c->discarding) {
+			c->scanned = 0;
 			if (eol.pos < 0) {
 				evbuffer_drain(in, avail);
-				return;
+				break;
 			}
 			evbuffer_drain(in, (size_t)eol.pos + 1);
 			c->discarding = 0;
 			continue;
 		}
 		if (eol.pos < 0) {
+			c->scanned = avail;
 			if (avail > WARREN_RPC_MAX_LINE) {
 				rpc_reply_error(c, NULL, RPC_E_INVALID_REQUEST,
 				    "request line longer than 1 MiB");
 				evbuffer_drain(in, avail);
+				c->scanned = 0;
 				c->discarding = 1;
 			}
-			return;
+			break;
 		}
+		c->scanned = 0;
 		n = (size_t)eol.pos;
 		if (n > WARREN_RPC_MAX_LINE) {
 			rpc_reply_error(c, NULL, RPC_E_INVALID_REQUEST,
@@ -259,14 +251,13 @@ rpc_read_cb(struct bufferevent *bev, void *arg)
 			evbuffer_drain(in, n + 1);
 			continue;
 		}
-		line = xmalloc(n + 1);
-		if (evbuffer_get_length(bufferevent_get_output(bev)) >
-		    RPC_MAX_OUTBUF) {
-			log_info("rpc: client does not read its replies; "
-			    "cutting it off");
-			rpc_client_kill(c);
+		/* A client that does not read its replies is not read either. */
+		if (rpc_client_outlen(c) > RPC_PAUSE_OUTBUF) {
+			c->paused = 1;
+			bufferevent_disable(bev, EV_READ);
 			break;
 		}
+		line = xmalloc(n + 1);
 		evbuffer_remove(in, line, n + 1);
 		if (n > 0 && line[n - 1] == '\r')
 			n--;
@@ -274,20 +265,46 @@ rpc_read_cb(struct bufferevent *bev, void *arg)
 		if (n > 0)
 			rpc_handle_line(c, line, n);
 		free(line);
-		if (c->dead)
-			break;
 	}
-	/* Replies are queued, not yet written: commit what they promise. */
-	node_flush(c->srv->node);
+	/* Replies go out once what they promise is committed. */
+	if (!node_txn_open(c->srv->node))
+		rpc_server_release(c->srv);
 }
 
-/* A client went away. */
+/* Output drained: read again, or finish closing. */
+static void
+rpc_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct rpc_client *c = arg;
+	size_t left = evbuffer_get_length(bufferevent_get_output(bev));
+
+	if (c->dead)
+		return;
+	if (c->closing) {
+		if (left == 0)
+			rpc_client_kill(c);
+		return;
+	}
+	if (c->paused && left <= RPC_PAUSE_OUTBUF / 2) {
+		c->paused = 0;
+		bufferevent_enable(bev, EV_READ);
+		rpc_read_cb(bev, c);
+	}
+}
+
+/* A client went away: write what it asked for, then free it. */
 static void
 rpc_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	struct rpc_client *c = arg;
 
-	(void)bev;
+	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR) &&
+	    !c->dead && rpc_client_outlen(c) > 0) {
+		/* A half-closed socket still takes our replies. */
+		c->closing = 1;
+		bufferevent_disable(bev, EV_READ);
+		return;
+	}
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
 		rpc_client_kill(c);
 }
@@ -334,6 +351,7 @@ rpc_client_free(struct rpc_client *c)
 	}
 	srv->nclients--;
 	bufferevent_free(c->bev);
+	evbuffer_free(c->held);
 	free(c);
 }
 
@@ -365,6 +383,7 @@ rpc_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 		return;
 	}
 	c = xcalloc(1, sizeof *c);
+	c->held = evbuffer_new();
 	c->srv = srv;
 	c->bev = bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (c->bev == NULL) {
@@ -372,7 +391,10 @@ rpc_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 		free(c);
 		return;
 	}
-	bufferevent_setcb(c->bev, rpc_read_cb, NULL, rpc_event_cb, c);
+	/* Bigger reads, fewer commits: a burst of requests shares one fsync. */
+	bufferevent_set_max_single_read(c->bev, 256 * 1024);
+	bufferevent_setcb(c->bev, rpc_read_cb, rpc_write_cb, rpc_event_cb, c);
+	bufferevent_setwatermark(c->bev, EV_WRITE, RPC_PAUSE_OUTBUF / 2, 0);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	c->next = srv->clients;
 	srv->clients = c;
@@ -452,8 +474,7 @@ rpc_client_notify(struct rpc_client *c, json_t *params)
 
 	if (c->dead)
 		return;
-	if (evbuffer_get_length(bufferevent_get_output(c->bev)) >
-	    RPC_MAX_OUTBUF) {
+	if (rpc_client_outlen(c) > RPC_MAX_OUTBUF) {
 		log_info("rpc: subscriber not reading; cutting it off");
 		rpc_client_kill(c);
 		return;

@@ -43,6 +43,8 @@ struct rpc_cmd {
 struct rpc_server *rpc_server_new(struct event_base *, struct node *,
     const char *path);
 void rpc_server_free(struct rpc_server *);	/* closes clients, unlinks */
+/* After a commit: send the replies held until then. */
+void rpc_server_release(struct rpc_server *);
 /* Send an event notification to every subscriber past its cursor. */
 void rpc_server_event(struct rpc_server *, json_int_t id, json_t *event);
 int rpc_server_clients(const struct rpc_server *);

@@ -75,6 +75,20 @@ static const char *const schema_migrations[] = {
 	"  data BLOB NOT NULL"			/* sealed JSON */
 	");",
 
+	/* 3: indexes for the delivery engine; timers, receipts, alerts */
+	"ALTER TABLE messages ADD COLUMN expires_at INTEGER;"	/* ms */
+	"ALTER TABLE messages ADD COLUMN timer INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE contacts ADD COLUMN timer INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE contacts ADD COLUMN peer_receipts INTEGER NOT NULL "
+	"  DEFAULT 0;"
+	"ALTER TABLE contacts ADD COLUMN read_seq INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE events ADD COLUMN msg INTEGER;"
+	"CREATE INDEX messages_undelivered ON messages (contact, seq) "
+	"  WHERE dir = 0 AND state < 2;"
+	"CREATE INDEX messages_expiring ON messages (expires_at) "
+	"  WHERE expires_at IS NOT NULL;"
+	"CREATE INDEX events_msg ON events (msg) WHERE msg IS NOT NULL;",
+
 	/* append new migrations here */
 };
 

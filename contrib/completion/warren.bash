@@ -1,0 +1,156 @@
+# bash completion for warren(1)                         -*- shell-script -*-
+#
+# Commands come from `warren help` (so they follow the installed CLI);
+# contact names and addresses from `warren --json contacts` / `requests`,
+# asked with a short timeout so that a missing or stuck daemon never hangs
+# the shell. Install as $(datadir)/bash-completion/completions/warren, or
+# source this file.
+
+# The data-dir arguments already on the command line (-d DIR etc.).
+_warren_dir_args()
+{
+	local i w
+	for ((i = 1; i < ${#COMP_WORDS[@]} - 1; i++)); do
+		w=${COMP_WORDS[i]}
+		case $w in
+		-d | --data-dir)
+			printf '%s\n' -d "${COMP_WORDS[i + 1]}"
+			return
+			;;
+		--data-dir=*)
+			printf '%s\n' -d "${w#--data-dir=}"
+			return
+			;;
+		-d?*)
+			printf '%s\n' -d "${w#-d}"
+			return
+			;;
+		esac
+	done
+}
+
+# The command names, from `warren help` (cached for the shell's life).
+_warren_commands()
+{
+	if [[ -z ${_warren_cmd_cache-} ]]; then
+		_warren_cmd_cache=$(warren help 2>/dev/null |
+		    awk '/^  [a-z]/ { print $1 }')
+		[[ -n $_warren_cmd_cache ]] || _warren_cmd_cache="id status add
+requests accept reject block unblock remove rename contacts send log watch
+unlock lock stop help"
+	fi
+	printf '%s\n' $_warren_cmd_cache
+}
+
+# Addresses and (single-word) names from `warren --json LISTCMD`.
+_warren_contacts()
+{
+	local listcmd=$1 out
+	local -a dir
+	mapfile -t dir < <(_warren_dir_args)
+	if command -v timeout >/dev/null 2>&1; then
+		out=$(timeout 2 warren "${dir[@]}" --json "$listcmd" \
+		    2>/dev/null </dev/null) || return
+	else
+		out=$(warren "${dir[@]}" --json "$listcmd" 2>/dev/null \
+		    </dev/null) || return
+	fi
+	# Pretty JSON: one "key": value per line.
+	sed -n -e 's/^ *"address": "\([a-z2-7]\{56\}\)",\{0,1\}$/\1/p' \
+	    -e 's/^ *"name": "\([^" \\]*\)",\{0,1\}$/\1/p' <<<"$out" |
+	    sort -u
+}
+
+_warren()
+{
+	local cur prev words cword cmd i
+	if declare -F _init_completion >/dev/null 2>&1; then
+		_init_completion || return
+	else
+		COMPREPLY=()
+		cur=${COMP_WORDS[COMP_CWORD]}
+		prev=${COMP_WORDS[COMP_CWORD - 1]}
+		words=("${COMP_WORDS[@]}")
+		cword=$COMP_CWORD
+	fi
+
+	# Find the command: the first word that is not a global option.
+	cmd=""
+	for ((i = 1; i < cword; i++)); do
+		case ${words[i]} in
+		-d | --data-dir) ((i++)) ;;
+		-*) ;;
+		*)
+			cmd=${words[i]}
+			break
+			;;
+		esac
+	done
+
+	if [[ -z $cmd ]]; then
+		case $prev in
+		-d | --data-dir)
+			compopt -o dirnames 2>/dev/null
+			COMPREPLY=($(compgen -d -- "$cur"))
+			return
+			;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W '-d --data-dir -j --json -h --help
+			    -V --version' -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "$(_warren_commands)" -- "$cur"))
+		fi
+		return
+	fi
+
+	# Position of the current word among the command's arguments.
+	local argn=$((cword - i))
+	case $cmd in
+	add)
+		case $prev in
+		--name | -n | --message | -m) return ;;
+		esac
+		[[ $cur == -* ]] &&
+		    COMPREPLY=($(compgen -W '--name --message' -- "$cur"))
+		;;
+	accept | reject)
+		((argn == 1)) &&
+		    COMPREPLY=($(compgen -W "$(_warren_contacts requests)" \
+		    -- "$cur"))
+		;;
+	block | unblock | remove | rename | send)
+		((argn == 1)) &&
+		    COMPREPLY=($(compgen -W "$(_warren_contacts contacts)" \
+		    -- "$cur"))
+		[[ $cmd == send ]] && ((argn == 2)) &&
+		    COMPREPLY=($(compgen -W '-' -- "$cur"))
+		;;
+	log)
+		case $prev in
+		--limit | -n) return ;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W '--limit' -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "$(_warren_contacts contacts)" \
+			    -- "$cur"))
+		fi
+		;;
+	watch)
+		case $prev in
+		--since | -s) return ;;
+		esac
+		[[ $cur == -* ]] &&
+		    COMPREPLY=($(compgen -W '--since' -- "$cur"))
+		;;
+	help)
+		((argn == 1)) &&
+		    COMPREPLY=($(compgen -W "$(_warren_commands)" -- "$cur"))
+		;;
+	esac
+	[[ $cur == -* && ${#COMPREPLY[@]} -eq 0 && $argn -ge 1 ]] &&
+	    COMPREPLY=($(compgen -W '--help' -- "$cur"))
+	return 0
+}
+complete -F _warren warren

@@ -1,0 +1,58 @@
+/*
+ * api_verify.c -- contacts.verify: a contact's safety number (from our
+ * identity key and theirs, see crypto/safety.h) and the mark that says the
+ * user compared it with them.
+ *
+ * A contact's key is its address, so a verified contact can never change
+ * key: the mark stays until the contact is removed.
+ */
+#include <jansson.h>
+
+#include "warren/rpc.h"
+#include "core/api_verify.h"
+#include "core/core.h"
+#include "crypto/safety.h"
+#include "rpc/rpc.h"
+#include "util/err.h"
+#include "util/log.h"
+
+/* contacts.verify {contact, confirm?} */
+int
+api_contact_verify(struct node *n, const char *who, int confirm,
+    json_t **res, struct rpc_error *err)
+{
+	struct contact *c;
+	char digits[SAFETY_LEN + 1];
+	int r;
+
+	if ((r = contact_lookup(n, who, &c)) == ERR_NOTFOUND)
+		return rpc_fail(err, RPC_E_NO_CONTACT, "no contact \"%.80s\"; "
+		    "'warren contacts' lists them", who);
+	else if (r == ERR_EXISTS)
+		return rpc_fail(err, RPC_E_AMBIGUOUS, "\"%.80s\" names more "
+		    "than one contact; use the address", who);
+	else if (r != 0)
+		return rpc_fail(err, RPC_E_BAD_ADDRESS, "%s", err_str(r));
+	if ((r = safety_number(digits, identity_ed_pk(n->id), c->ed_pk)) != 0)
+		return rpc_fail(err, RPC_E_INTERNAL, "safety number: %s",
+		    err_str(r));
+	if (confirm && !c->verified) {
+		c->verified = 1;
+		if ((r = contact_save(n, c)) != 0) {
+			c->verified = 0;
+			return rpc_fail(err, RPC_E_INTERNAL, "storage failed: "
+			    "%s", err_str(r));
+		}
+		/* A failed commit reloads the contacts: c is gone then. */
+		if ((r = event_emit(n, RPC_EV_VERIFIED, json_pack("{s:s, s:s?}",
+		    "contact", c->onion, "name", c->name))) != 0 ||
+		    (r = node_commit(n)) != 0)
+			return rpc_fail(err, RPC_E_INTERNAL, "storage failed: "
+			    "%s", err_str(r));
+		log_info("contact %s marked verified", c->onion);
+	}
+	*res = json_pack("{s:s, s:s?, s:s, s:b}", "address", c->onion,
+	    "name", c->name, "safety_number", digits,
+	    "verified", c->verified);
+	return 0;
+}
