@@ -52,10 +52,16 @@
 #define RPC_M_MESSAGES_SEND	"messages.send"
 #define RPC_M_MESSAGES_LIST	"messages.list"
 #define RPC_M_EVENTS_SUBSCRIBE	"events.subscribe"
+#define RPC_M_CONTACTS_TIMER	"contacts.set_timer"
+#define RPC_M_SETTINGS_GET	"settings.get"
+#define RPC_M_SETTINGS_SET	"settings.set"
+#define RPC_M_PASSWD		"daemon.passwd"
 
 /* Events (params.type of an "event" notification). */
 #define RPC_EV_MESSAGE		"message.received"
 #define RPC_EV_DELIVERED	"message.delivered"
+#define RPC_EV_READ		"message.read"
+#define RPC_EV_TIMER		"conversation.timer"
 #define RPC_EV_REQUEST		"contact.request"
 #define RPC_EV_CONTACT_ADDED	"contact.added"
 #define RPC_EV_REQ_DELIVERED	"contact.request_delivered"

@@ -16,6 +16,9 @@ int cmd_unlock(struct cli *, int, char **);
 int cmd_lock(struct cli *, int, char **);
 int cmd_stop(struct cli *, int, char **);
 int cmd_help(struct cli *, int, char **);
+int cmd_passwd(struct cli *, int, char **);
+int cmd_settings(struct cli *, int, char **);
+int cmd_set(struct cli *, int, char **);
 
 /* A string member or "". */
 static const char *
@@ -99,10 +102,21 @@ cmd_status(struct cli *cli, int argc, char **argv)
 		printf("onion:   %s\n",
 		    json_is_true(json_object_get(t, "published")) ?
 		    "published" : "not yet published");
-	if (json_object_get(r, "contacts") != NULL)
-		printf("contacts: %d (%d online)\n",
+	if (json_object_get(r, "contacts") != NULL) {
+		printf("contacts: %d (%d online), %d request%s waiting\n",
 		    (int)json_integer_value(json_object_get(r, "contacts")),
-		    (int)json_integer_value(json_object_get(r, "online")));
+		    (int)json_integer_value(json_object_get(r, "online")),
+		    (int)json_integer_value(json_object_get(r, "requests")),
+		    json_integer_value(json_object_get(r, "requests")) == 1 ?
+		    "" : "s");
+		printf("requests: %s\n",
+		    json_is_true(json_object_get(r, "refuse_requests")) ?
+		    "refused (only existing contacts can reach you)" :
+		    "accepted (rate-limited)");
+		printf("receipts: read receipts %s\n",
+		    json_is_true(json_object_get(r, "read_receipts")) ?
+		    "on (shown when the contact has them on too)" : "off");
+	}
 	json_decref(r);
 	return EXIT_OK;
 }
@@ -186,4 +200,106 @@ cmd_help(struct cli *cli, int argc, char **argv)
 	cli_usage(cmd, stdout);
 	printf("\n%s\n%s", cmd->summary, cmd->help);
 	return EXIT_OK;
+}
+
+/* warren passwd [--remove] */
+int
+cmd_passwd(struct cli *cli, int argc, char **argv)
+{
+	json_t *st, *p, *r;
+	char *old = NULL, *new = NULL, *again = NULL;
+	int remove = argc == 2 && strcmp(argv[1], "--remove") == 0, rc;
+
+	if (argc != 1 && !remove)
+		return cli_usage(cli_find("passwd"), stderr);
+	st = cli_call(cli, "status", NULL);
+	p = json_object();
+	if (json_is_true(json_object_get(st, "passphrase"))) {
+		if ((old = cli_read_passphrase("current passphrase: ")) == NULL)
+			goto fail;
+		json_object_set_new(p, "old", json_string(old));
+	}
+	if (!remove) {
+		if ((new = cli_read_passphrase("new passphrase: ")) == NULL ||
+		    (again = cli_read_passphrase("again: ")) == NULL ||
+		    new[0] == '\0')
+			goto fail;
+		if (strcmp(new, again) != 0) {
+			fprintf(stderr, "warren: the two do not match\n");
+			goto fail;
+		}
+		json_object_set_new(p, "new", json_string(new));
+	}
+	r = cli_call(cli, "daemon.passwd", p);
+	p = NULL;
+	if (cli->json)
+		cli_print_json(r);
+	else
+		printf("passphrase %s\n", remove ? "removed" : "set");
+	json_decref(r);
+	rc = EXIT_OK;
+	goto out;
+fail:
+	fprintf(stderr, "warren: passphrase unchanged\n");
+	rc = EXIT_FAIL;
+out:
+	json_decref(p);
+	json_decref(st);
+	if (old != NULL)
+		sodium_memzero(old, strlen(old));
+	if (new != NULL)
+		sodium_memzero(new, strlen(new));
+	if (again != NULL)
+		sodium_memzero(again, strlen(again));
+	free(old);
+	free(new);
+	free(again);
+	return rc;
+}
+
+/* warren settings */
+int
+cmd_settings(struct cli *cli, int argc, char **argv)
+{
+	json_t *r;
+
+	if (argc != 1)
+		return cli_usage(cli_find("settings"), stderr);
+	r = cli_call(cli, "settings.get", NULL);
+	if (cli->json)
+		cli_print_json(r);
+	else
+		printf("nick             %s\nrefuse_requests  %s\n"
+		    "read_receipts    %s\n", jstr(r, "nick")[0] ?
+		    jstr(r, "nick") : "(none)",
+		    json_is_true(json_object_get(r, "refuse_requests")) ?
+		    "on" : "off",
+		    json_is_true(json_object_get(r, "read_receipts")) ?
+		    "on" : "off");
+	json_decref(r);
+	return EXIT_OK;
+}
+
+/* warren set KEY VALUE */
+int
+cmd_set(struct cli *cli, int argc, char **argv)
+{
+	json_t *v, *r;
+
+	if (argc != 3)
+		return cli_usage(cli_find("set"), stderr);
+	if (strcmp(argv[1], "nick") == 0)
+		v = json_string(argv[2]);
+	else if (strcmp(argv[2], "on") == 0 || strcmp(argv[2], "true") == 0)
+		v = json_true();
+	else if (strcmp(argv[2], "off") == 0 || strcmp(argv[2], "false") == 0)
+		v = json_false();
+	else {
+		fprintf(stderr, "warren: %s is on or off\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	r = cli_call(cli, "settings.set", json_pack("{s:s, s:o}", "key",
+	    argv[1], "value", v));
+	json_decref(r);
+	return cmd_settings(cli, 1, argv);
 }

@@ -16,6 +16,43 @@
 int cmd_send(struct cli *, int, char **);
 int cmd_log(struct cli *, int, char **);
 int cmd_watch(struct cli *, int, char **);
+int cmd_timer(struct cli *, int, char **);
+
+/* "30s", "5m", "2h", "1d", "4w" or plain seconds; "off" is 0; -1 if bad. */
+static long
+parse_duration(const char *s)
+{
+	char *end;
+	long v;
+
+	if (strcmp(s, "off") == 0 || strcmp(s, "0") == 0)
+		return 0;
+	v = strtol(s, &end, 10);
+	if (end == s || v <= 0 || v > 4 * 7 * 86400)
+		return -1;
+	switch (*end) {
+	case '\0':
+	case 's':
+		break;
+	case 'm':
+		v *= 60;
+		break;
+	case 'h':
+		v *= 3600;
+		break;
+	case 'd':
+		v *= 86400;
+		break;
+	case 'w':
+		v *= 7 * 86400;
+		break;
+	default:
+		return -1;
+	}
+	if (*end != '\0' && end[1] != '\0')
+		return -1;
+	return v <= 4 * 7 * 86400 ? v : -1;
+}
 
 /* A string member or "". */
 static const char *
@@ -44,15 +81,60 @@ read_stdin(void)
 	return buf;
 }
 
-/* warren send CONTACT TEXT... | warren send CONTACT - */
+/* Ask on the terminal; 1 for yes. */
+static int
+confirm(const char *q)
+{
+	char buf[16];
+	FILE *tty;
+	int yes = 0;
+
+	if (!isatty(STDIN_FILENO) || (tty = fopen("/dev/tty", "r+")) == NULL)
+		return 0;
+	fprintf(tty, "%s [y/N] ", q);
+	fflush(tty);
+	if (fgets(buf, sizeof buf, tty) != NULL)
+		yes = buf[0] == 'y' || buf[0] == 'Y';
+	fclose(tty);
+	return yes;
+}
+
+/* warren send [--expire D] [--force] CONTACT TEXT... | CONTACT - */
 int
 cmd_send(struct cli *cli, int argc, char **argv)
 {
-	json_t *r;
+	static const struct option opts[] = {
+		{ "expire", required_argument, NULL, 'e' },
+		{ "force", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 }
+	};
+	json_t *r, *p;
+	const char *msg;
 	char *text;
 	size_t len = 0;
-	int i;
+	long expire = -1;
+	int i, ch, force = 0, code;
 
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "+e:f", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'e':
+			if ((expire = parse_duration(optarg)) < 0 ||
+			    (expire > 0 && expire < 30)) {
+				fprintf(stderr, "warren: --expire takes off or "
+				    "30s to 4w (e.g. 90s, 5m, 1h, 2d, 1w)\n");
+				return EXIT_USAGE;
+			}
+			break;
+		case 'f':
+			force = 1;
+			break;
+		default:
+			return cli_usage(cli_find("send"), stderr);
+		}
+	}
+	argc -= optind - 1;
+	argv += optind - 1;
 	if (argc < 2)
 		return cli_usage(cli_find("send"), stderr);
 	if (argc == 2 || (argc == 3 && strcmp(argv[2], "-") == 0)) {
@@ -74,9 +156,29 @@ cmd_send(struct cli *cli, int argc, char **argv)
 		free(text);
 		return EXIT_FAIL;
 	}
-	r = cli_call(cli, "messages.send", json_pack("{s:s, s:s}", "contact",
-	    argv[1], "text", text));
+	p = json_pack("{s:s, s:s, s:b}", "contact", argv[1], "text", text,
+	    "force", force);
+	if (expire >= 0)
+		json_object_set_new(p, "expire", json_integer(expire));
+	json_incref(p);
+	r = cli_try(cli, "messages.send", p, &code, &msg);
+	if (r == NULL && code == 1013 && !cli->json) {
+		fprintf(stderr, "warren: %s\n", msg);
+		if (!confirm("send anyway?")) {
+			json_decref(p);
+			free(text);
+			return EXIT_FAIL;
+		}
+		json_object_set_new(p, "force", json_true());
+		json_incref(p);
+		r = cli_try(cli, "messages.send", p, &code, &msg);
+	}
+	json_decref(p);
 	free(text);
+	if (r == NULL) {
+		fprintf(stderr, "warren: %s\n", msg);
+		return EXIT_FAIL;
+	}
 	if (cli->json)
 		cli_print_json(r);
 	else
@@ -138,6 +240,18 @@ cmd_log(struct cli *cli, int argc, char **argv)
 		json_decref(r);
 		return EXIT_OK;
 	}
+	/* Whether the contact's address was checked in person. */
+	if (jstr(r, "name")[0])
+		printf("%s (%.16s\xe2\x80\xa6): ", jstr(r, "name"),
+		    jstr(r, "contact"));
+	else
+		printf("%s: ", jstr(r, "contact"));
+	if (json_is_true(json_object_get(r, "verified")))
+		printf("%sverified%s\n", cli_green(cli), cli_reset(cli));
+	else
+		printf("%sunverified%s \xe2\x80\x94 compare safety numbers "
+		    "with 'warren verify %s'\n", cli_yellow(cli),
+		    cli_reset(cli), argv[optind]);
 	a = json_object_get(r, "messages");
 	if (json_array_size(a) == 0)
 		printf("no messages with %s yet\n", jstr(r, "contact"));
@@ -151,6 +265,10 @@ cmd_log(struct cli *cli, int argc, char **argv)
 			    strcmp(st, "delivered") == 0 ||
 			    strcmp(st, "read") == 0 ? cli_green(cli) :
 			    cli_yellow(cli), st, cli_reset(cli));
+		else if (strcmp(jstr(m, "direction"), "note") == 0)
+			printf("%s%-14s%s %s*** %s%s\n", cli_bold(cli), when,
+			    cli_reset(cli), cli_yellow(cli), jstr(m, "text"),
+			    cli_reset(cli));
 		else if (strcmp(st, "undecryptable") == 0)
 			printf("%s%-14s%s them    %s[undecryptable message]%s\n",
 			    cli_bold(cli), when, cli_reset(cli),
@@ -237,4 +355,32 @@ cmd_watch(struct cli *cli, int argc, char **argv)
 	}
 	fprintf(stderr, "warren: warrend closed the event stream\n");
 	return EXIT_FAIL;
+}
+
+/* warren timer CONTACT DURATION|off */
+int
+cmd_timer(struct cli *cli, int argc, char **argv)
+{
+	json_t *r;
+	long secs;
+
+	if (argc != 3)
+		return cli_usage(cli_find("timer"), stderr);
+	if ((secs = parse_duration(argv[2])) < 0 || (secs > 0 && secs < 30)) {
+		fprintf(stderr, "warren: the timer is off or 30s to 4w "
+		    "(e.g. 30s, 5m, 1h, 1d, 1w)\n");
+		return EXIT_USAGE;
+	}
+	r = cli_call(cli, "contacts.set_timer", json_pack("{s:s, s:i}",
+	    "contact", argv[1], "seconds", (int)secs));
+	if (cli->json)
+		cli_print_json(r);
+	else if (secs == 0)
+		printf("disappearing messages off for %s\n",
+		    jstr(r, "address"));
+	else
+		printf("messages with %s now disappear %ld s after they are "
+		    "sent or received\n", jstr(r, "address"), secs);
+	json_decref(r);
+	return EXIT_OK;
 }

@@ -21,6 +21,10 @@ int cmd_contacts(struct cli *, int, char **);
 int cmd_send(struct cli *, int, char **);
 int cmd_log(struct cli *, int, char **);
 int cmd_watch(struct cli *, int, char **);
+int cmd_timer(struct cli *, int, char **);
+int cmd_passwd(struct cli *, int, char **);
+int cmd_settings(struct cli *, int, char **);
+int cmd_set(struct cli *, int, char **);
 int cmd_verify(struct cli *, int, char **);
 
 const struct cli_cmd cli_cmds[] = {
@@ -56,11 +60,20 @@ const struct cli_cmd cli_cmds[] = {
 	    cmd_rename },
 	{ "contacts", "", "list contacts: state, online, unread",
 	    "", cmd_contacts },
-	{ "send", "CONTACT TEXT... | CONTACT -", "send a message",
+	{ "send", "[--expire DURATION] [--force] CONTACT TEXT... | CONTACT -",
+	    "send a message",
 	    "Returns at once with the message id: the message is queued and\n"
 	    "delivered when the contact is online, also after restarts.\n"
-	    "With '-' or no TEXT the message is read from standard input.\n",
+	    "With '-' or no TEXT the message is read from standard input.\n"
+	    "--expire makes this message disappear (30s .. 4w) on both sides.\n"
+	    "--force sends although the contact's session was reset and not\n"
+	    "yet verified again (on a terminal you are asked instead).\n",
 	    cmd_send },
+	{ "timer", "CONTACT DURATION|off", "disappearing messages",
+	    "Sets the conversation's timer for both sides (30s .. 4w, e.g.\n"
+	    "5m, 1h, 1d, 1w, or off). Each message disappears that long\n"
+	    "after it was sent or received, from both histories.\n",
+	    cmd_timer },
 	{ "log", "CONTACT [--limit N]", "show a conversation",
 	    "Oldest first, with each sent message's state: queued, sent,\n"
 	    "delivered. Marks the conversation read.\n", cmd_log },
@@ -75,6 +88,18 @@ const struct cli_cmd cli_cmds[] = {
 	    "the contact verified with --confirm (kept until you remove it).\n"
 	    "A different number means you do not have each other's address.\n",
 	    cmd_verify },
+	{ "passwd", "[--remove]", "set, change or remove the passphrase",
+	    "Prompts without echo (reads lines of standard input when it is\n"
+	    "not a terminal). Only the key file is rewritten, atomically: an\n"
+	    "interrupted change leaves the old or the new passphrase.\n",
+	    cmd_passwd },
+	{ "settings", "", "show settings", "", cmd_settings },
+	{ "set", "KEY VALUE", "change a setting",
+	    "nick NAME            the name your contact requests carry\n"
+	    "refuse_requests on   refuse requests from new peers (your\n"
+	    "                     address then only works for contacts)\n"
+	    "read_receipts on     send and show read receipts (both sides\n"
+	    "                     must turn them on)\n", cmd_set },
 	{ "unlock", "", "unlock a daemon started with a passphrase",
 	    "Prompts for the passphrase without echo (reads one line of\n"
 	    "standard input when it is not a terminal).\n", cmd_unlock },

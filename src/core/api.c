@@ -14,6 +14,7 @@
 #include "core/api.h"
 #include "core/core.h"
 #include "core/node.h"
+#include "core/plain.h"
 #include "net/wire.h"
 #include "rpc/rpc.h"
 #include "store/store.h"
@@ -289,10 +290,10 @@ api_contact_list(struct node *n, int requests, json_t **res,
 	return 0;
 }
 
-/* messages.send */
+/* messages.send; timer < 0: the conversation's timer. */
 int
 api_message_send(struct node *n, const char *who, const char *text,
-    json_t **res, struct rpc_error *err)
+    int64_t timer, int force, json_t **res, struct rpc_error *err)
 {
 	struct contact *c;
 	int64_t id;
@@ -314,7 +315,18 @@ api_message_send(struct node *n, const char *who, const char *text,
 	if (c->state == CONTACT_IN_REQUEST)
 		return rpc_fail(err, RPC_E_STATE, "accept %s's request first",
 		    c->onion);
-	if ((r = delivery_queue(n, c, text, &id)) != 0)
+	if (c->flags & CF_ALERT) {
+		if (!force)
+			return rpc_fail(err, RPC_E_UNVERIFIED_CHANGE, "the "
+			    "encrypted session with %s was set up again: "
+			    "compare safety numbers ('warren verify'), or send "
+			    "anyway with --force", c->name != NULL ? c->name :
+			    c->onion);
+		c->flags &= ~CF_ALERT;	/* acknowledged */
+		if ((r = contact_save(n, c)) != 0)
+			return db_fail(n, err, r);
+	}
+	if ((r = delivery_queue(n, c, text, timer, &id)) != 0)
 		return db_fail(n, err, r);
 	/* The reply goes out after the grouped commit (node_flush). */
 	*res = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "contact",
@@ -349,15 +361,139 @@ api_message_list(struct node *n, const char *who, json_int_t limit,
 		    NULL)
 			json_array_append_new(a, j);
 	sqlite3_finalize(s);
-	if (mark_read && c->unread != 0) {
-		c->unread = 0;
-		if ((r = contact_save(n, c)) != 0 || (r = node_commit(n)) != 0) {
+	if (mark_read) {
+		if ((r = delivery_mark_read(n, c)) != 0 ||
+		    (r = node_commit(n)) != 0) {
 			json_decref(a);
 			return db_fail(n, err, r);
 		}
 	}
-	*res = json_pack("{s:s, s:s?, s:o}", "contact", c->onion, "name",
-	    c->name, "messages", a);
+	*res = json_pack("{s:s, s:s?, s:b, s:o}", "contact", c->onion,
+	    "name", c->name, "verified", c->verified, "messages", a);
+	return 0;
+}
+
+/* contacts.set_timer: 0 (off) or 30 s .. 4 weeks, for both sides. */
+int
+api_contact_set_timer(struct node *n, const char *who, json_int_t secs,
+    json_t **res, struct rpc_error *err)
+{
+	struct contact *c;
+	char line[128], words[32];
+	int r;
+
+	if ((c = find(n, who, err)) == NULL)
+		return -1;
+	if (secs != 0 && (secs < 30 || secs > PLAIN_MAX_TIMER))
+		return rpc_fail(err, RPC_E_PARAMS, "the timer is off (0) or "
+		    "from 30 seconds to 4 weeks (%d seconds)", PLAIN_MAX_TIMER);
+	if (c->state != CONTACT_MUTUAL)
+		return rpc_fail(err, RPC_E_STATE, "%s is not a contact yet",
+		    c->onion);
+	/* The peer learns it in order with the messages around it. */
+	if ((r = delivery_send_control(n, c, PLAIN_TIMER, "",
+	    (uint32_t)secs)) == ERR_STATE)
+		return rpc_fail(err, RPC_E_STATE, "the session with %s is not "
+		    "set up yet; try again once you have talked", c->onion);
+	if (r != 0)
+		return db_fail(n, err, r);
+	c->timer = (uint32_t)secs;
+	timer_words(words, sizeof words, c->timer);
+	snprintf(line, sizeof line, "you set disappearing messages to %s",
+	    words);
+	if ((r = message_note(n, c, line)) != 0 ||
+	    (r = contact_save(n, c)) != 0 ||
+	    (r = event_emit(n, RPC_EV_TIMER, json_pack("{s:s, s:s?, s:i, s:s}",
+	    "contact", c->onion, "name", c->name, "timer", (int)secs, "by",
+	    "you"))) != 0 || (r = node_commit(n)) != 0)
+		return db_fail(n, err, r);
+	if (c->live == NULL)
+		conn_kick(n, c);
+	*res = contact_json(n, c);
+	return 0;
+}
+
+/* settings.get */
+int
+api_settings_get(struct node *n, json_t **res, struct rpc_error *err)
+{
+	char *nick = NULL;
+
+	(void)err;
+	(void)store_setting_get(n->st, "nick", &nick);
+	*res = json_pack("{s:s, s:b, s:b}", "nick", nick ? nick : "",
+	    "refuse_requests", n->refuse_requests, "read_receipts",
+	    n->read_receipts);
+	free(nick);
+	return 0;
+}
+
+/* settings.set {key, value} */
+int
+api_settings_set(struct node *n, const char *key, json_t *value,
+    json_t **res, struct rpc_error *err)
+{
+	struct contact *c;
+	int r, on;
+
+	if (strcmp(key, "nick") == 0) {
+		const char *v = json_string_value(value);
+
+		if (v == NULL)
+			return rpc_fail(err, RPC_E_PARAMS, "nick is a string");
+		if (v[0] != '\0' && check_name(v, err) != 0)
+			return -1;
+		if ((r = store_setting_set(n->st, "nick", v)) != 0)
+			return db_fail(n, err, r);
+	} else if (strcmp(key, "refuse_requests") == 0 ||
+	    strcmp(key, "read_receipts") == 0) {
+		if (!json_is_boolean(value))
+			return rpc_fail(err, RPC_E_PARAMS, "%s is true or "
+			    "false", key);
+		on = json_is_true(value);
+		if ((r = store_setting_set(n->st, key, on ? "1" : "0")) != 0)
+			return db_fail(n, err, r);
+		if (key[0] == 'r' && key[2] == 'f')
+			n->refuse_requests = on;
+		else if (on != n->read_receipts) {
+			n->read_receipts = on;
+			/* Tell every contact; each needs both sides on. */
+			for (c = n->contacts; c != NULL; c = c->next)
+				if (c->state == CONTACT_MUTUAL &&
+				    (c->flags & CF_HAS_RATCHET))
+					c->prefs_pending = 1;
+			(void)node_txn(n);
+		}
+	} else
+		return rpc_fail(err, RPC_E_PARAMS, "unknown setting \"%.64s\" "
+		    "(nick, refuse_requests, read_receipts)", key);
+	if ((r = node_commit(n)) != 0)
+		return db_fail(n, err, r);
+	return api_settings_get(n, res, err);
+}
+
+/* daemon.passwd {old?, new?}: set, change or remove the passphrase. */
+int
+api_passwd(struct node *n, const char *old, const char *new, json_t **res,
+    struct rpc_error *err)
+{
+	int had = store_has_passphrase(n->st), r;
+
+	if (had && old == NULL)
+		return rpc_fail(err, RPC_E_PASSPHRASE, "give the current "
+		    "passphrase");
+	if (new != NULL && new[0] == '\0')
+		return rpc_fail(err, RPC_E_PARAMS, "the new passphrase is "
+		    "empty (leave it out to remove the passphrase)");
+	r = store_set_passphrase(n->st, had ? old : NULL, new);
+	if (r == ERR_PASSPHRASE || r == ERR_AUTH)
+		return rpc_fail(err, RPC_E_PASSPHRASE, "wrong passphrase");
+	if (r != 0)
+		return rpc_fail(err, RPC_E_INTERNAL, "could not change the "
+		    "passphrase: %s", err_str(r));
+	log_info("passphrase %s", new == NULL ? "removed" : had ? "changed" :
+	    "set");
+	*res = json_pack("{s:b}", "passphrase", new != NULL);
 	return 0;
 }
 

@@ -2,6 +2,8 @@
 #ifndef WARREN_API_H
 #define WARREN_API_H
 
+#include <stdint.h>
+
 #include <jansson.h>
 
 struct node;
@@ -26,7 +28,14 @@ int api_contact_rename(struct node *, const char *, const char *name,
 int api_contact_list(struct node *, int requests, json_t **,
     struct rpc_error *);
 int api_message_send(struct node *, const char *who, const char *text,
+    int64_t timer, int force, json_t **, struct rpc_error *);
+int api_contact_set_timer(struct node *, const char *who, json_int_t secs,
     json_t **, struct rpc_error *);
+int api_settings_get(struct node *, json_t **, struct rpc_error *);
+int api_settings_set(struct node *, const char *key, json_t *value,
+    json_t **, struct rpc_error *);
+int api_passwd(struct node *, const char *old, const char *new, json_t **,
+    struct rpc_error *);
 int api_message_list(struct node *, const char *who, json_int_t limit,
     json_int_t before, int mark_read, json_t **, struct rpc_error *);
 /* Replies itself (then replays, then streams); *res stays NULL. */

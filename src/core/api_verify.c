@@ -36,8 +36,9 @@ api_contact_verify(struct node *n, const char *who, int confirm,
 	if ((r = safety_number(digits, identity_ed_pk(n->id), c->ed_pk)) != 0)
 		return rpc_fail(err, RPC_E_INTERNAL, "safety number: %s",
 		    err_str(r));
-	if (confirm && !c->verified) {
+	if (confirm && (!c->verified || (c->flags & CF_ALERT))) {
 		c->verified = 1;
+		c->flags &= ~CF_ALERT;	/* compared in person: acknowledged */
 		if ((r = contact_save(n, c)) != 0) {
 			c->verified = 0;
 			return rpc_fail(err, RPC_E_INTERNAL, "storage failed: "

@@ -15,6 +15,7 @@
 #include "warren/limits.h"
 #include "warren/rpc.h"
 #include "core/core.h"
+#include "core/plain.h"
 #include "net/listener.h"
 #include "net/peer.h"
 #include "net/wire.h"
@@ -343,6 +344,8 @@ send_simple(struct contact *c, uint64_t type, uint64_t v)
 		m.u.ack.seq = v;
 	else if (type == WIRE_RESUME)
 		m.u.resume.next_expected = v;
+	else if (type == WIRE_RECEIPT)
+		m.u.receipt.seq = v;
 	conn_send(c, &m);
 }
 
@@ -360,6 +363,16 @@ conn_after_commit(struct node *n)
 				send_simple(c, WIRE_RESUME, c->recv_seq);
 		}
 		c->ack_pending = 0;
+		if (c->prefs_pending && delivery_send_control(n, c,
+		    PLAIN_PREFS, n->read_receipts ? "receipts=1" :
+		    "receipts=0", 0) != ERR_STATE)
+			c->prefs_pending = 0;
+		if (c->receipt_pending && c->live != NULL) {
+			c->receipt_pending = 0;
+			if (c->read_seq > 0 && n->read_receipts &&
+			    c->peer_receipts)
+				send_simple(c, WIRE_RECEIPT, c->read_seq - 1);
+		}
 		if (c->flush_pending) {
 			c->flush_pending = 0;
 			delivery_flush(n, c);
@@ -417,8 +430,11 @@ on_up(struct peer *p, void *arg)
 	if (pc->outbound && (c->state == CONTACT_OUT_REQUEST ||
 	    (c->state == CONTACT_MUTUAL && !(c->flags & CF_HAS_RATCHET))))
 		send_request(n, c);
-	else if (c->state == CONTACT_MUTUAL && (c->flags & CF_HAS_RATCHET))
+	else if (c->state == CONTACT_MUTUAL && (c->flags & CF_HAS_RATCHET)) {
 		send_simple(c, WIRE_RESUME, c->recv_seq);
+		if (n->read_receipts && c->peer_receipts && c->read_seq > 0)
+			c->receipt_pending = 1;
+	}
 	(void)node_commit(n);
 }
 
@@ -576,8 +592,10 @@ on_msg(struct peer *p, const struct wire_msg *m, void *arg)
 		if (!(c->flags & CF_HAS_RATCHET))
 			return 0;
 		return delivery_on_resume(n, c, m->u.resume.next_expected);
+	case WIRE_RECEIPT:
+		return delivery_on_receipt(n, c, m->u.receipt.seq);
 	default:
-		return 0;	/* receipts, timers: later */
+		return 0;	/* from a newer version: ignore */
 	}
 }
 

@@ -119,7 +119,8 @@ contacts_load(struct node *n)
 	int rc, r = 0;
 
 	s = prep(n, "SELECT id, addr, name, state, flags, verified, created, "
-	    "send_seq, recv_seq, unread, last_seen FROM contacts ORDER BY id");
+	    "send_seq, recv_seq, unread, last_seen, timer, peer_receipts, "
+	    "read_seq FROM contacts ORDER BY id");
 	if (s == NULL)
 		return ERR_DB;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -144,6 +145,9 @@ contacts_load(struct node *n)
 		c->recv_seq = (uint64_t)sqlite3_column_int64(s, 8);
 		c->unread = sqlite3_column_int64(s, 9);
 		c->last_seen = sqlite3_column_int64(s, 10);
+		c->timer = (uint32_t)sqlite3_column_int64(s, 11);
+		c->peer_receipts = sqlite3_column_int(s, 12);
+		c->read_seq = (uint64_t)sqlite3_column_int64(s, 13);
 		*tail = c;
 		tail = &c->next;
 	}
@@ -290,8 +294,8 @@ contact_save(struct node *n, struct contact *c)
 	if ((r = node_txn(n)) != 0)
 		return r;
 	s = prep(n, "UPDATE contacts SET state = ?, flags = ?, verified = ?, "
-	    "send_seq = ?, recv_seq = ?, unread = ?, last_seen = ? "
-	    "WHERE id = ?");
+	    "send_seq = ?, recv_seq = ?, unread = ?, last_seen = ?, timer = ?, "
+	    "peer_receipts = ?, read_seq = ? WHERE id = ?");
 	if (s == NULL)
 		return ERR_DB;
 	sqlite3_bind_int(s, 1, c->state);
@@ -301,7 +305,10 @@ contact_save(struct node *n, struct contact *c)
 	sqlite3_bind_int64(s, 5, (sqlite3_int64)c->recv_seq);
 	sqlite3_bind_int64(s, 6, c->unread);
 	sqlite3_bind_int64(s, 7, c->last_seen);
-	sqlite3_bind_int64(s, 8, c->id);
+	sqlite3_bind_int64(s, 8, c->timer);
+	sqlite3_bind_int(s, 9, c->peer_receipts);
+	sqlite3_bind_int64(s, 10, (sqlite3_int64)c->read_seq);
+	sqlite3_bind_int64(s, 11, c->id);
 	return step_done(n, s);
 }
 
@@ -428,6 +435,8 @@ contact_json(struct node *n, struct contact *c)
 	if (c->last_seen != 0)
 		json_object_set_new(j, "last_seen",
 		    json_integer(c->last_seen));
+	json_object_set_new(j, "timer", json_integer(c->timer));
+	json_object_set_new(j, "alert", json_boolean(c->flags & CF_ALERT));
 	return j;
 }
 

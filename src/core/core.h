@@ -37,11 +37,12 @@ enum contact_state {
 #define CF_REQ_DELIVERED	0x1	/* our request reached them */
 #define CF_REQ_REJECTED		0x2	/* they rejected it */
 #define CF_HAS_RATCHET		0x4	/* a session exists */
+#define CF_ALERT		0x8	/* session reset not yet acknowledged */
 
 /* Message states (messages.state). */
 enum msg_state {
 	MSG_QUEUED = 0, MSG_SENT = 1, MSG_DELIVERED = 2, MSG_READ = 3,
-	MSG_RECEIVED = 10, MSG_UNDECRYPTABLE = 11
+	MSG_RECEIVED = 10, MSG_UNDECRYPTABLE = 11, MSG_NOTE = 20
 };
 
 struct contact {
@@ -57,6 +58,9 @@ struct contact {
 	uint64_t recv_seq;		/* next seq we expect */
 	int64_t unread;
 	int64_t last_seen;
+	uint32_t timer;			/* disappearing messages, seconds */
+	int peer_receipts;		/* they send and want read receipts */
+	uint64_t read_seq;		/* we read their messages below this */
 
 	/* Runtime only. */
 	struct node *node;
@@ -65,6 +69,8 @@ struct contact {
 	uint64_t tx_next;		/* next outbox seq to transmit on live */
 	int ack_pending;		/* after the commit: 1 ACK, 2 ACK + RESUME */
 	int flush_pending;		/* transmit after the commit */
+	int receipt_pending;		/* send RECEIPT after the commit */
+	int prefs_pending;		/* send our preferences when possible */
 	struct ratchet *rc;		/* loaded for the open transaction */
 	int rc_dirty;			/* store rc before the commit */
 	struct socks_req *dialing;
@@ -122,6 +128,10 @@ struct node {
 	double req_tokens;
 	int64_t req_refill_ms;
 	int refuse_requests;
+	int read_receipts;
+
+	struct event *expiry_ev;	/* next disappearing message */
+	int expiry_dirty;		/* an expiring row was written */
 };
 
 /* node.c */
@@ -154,6 +164,8 @@ int contacts_online(struct node *);
 /* events.c */
 /* Persist an event (inside node_txn); broadcast after the commit. data is stolen. */
 int event_emit(struct node *, const char *type, json_t *data);
+/* The same, for an event that quotes message `msg` (deleted with it). */
+int event_emit_msg(struct node *, const char *type, json_t *data, int64_t msg);
 /* Broadcast what the last commit persisted. */
 void events_flush(struct node *);
 /* Forget events of a rolled-back transaction. */
@@ -166,9 +178,27 @@ int events_replay(struct node *, json_int_t since, int (*)(json_t *, void *),
 json_int_t events_last_id(struct node *);
 
 /* delivery.c */
-/* Queue text (inside node_txn); encrypts at once when the session allows. */
+/* A history row with a sealed body (dir 0 out, 1 in, 2 note). */
+int message_insert(struct node *, struct contact *, int dir, int64_t seq,
+    int state, const char *body, size_t len, int64_t sent, uint32_t timer,
+    int64_t *row);
+/* A local note in the conversation. */
+int message_note(struct node *, struct contact *, const char *);
+/* Queue text (inside node_txn); timer < 0: the conversation's. */
 int delivery_queue(struct node *, struct contact *, const char *text,
-    int64_t *msg_id);
+    int64_t timer, int64_t *msg_id);
+/* A control plaintext (timer, prefs) now; ERR_STATE if it cannot be sent. */
+int delivery_send_control(struct node *, struct contact *, int kind,
+    const char *body, uint32_t timer);
+int delivery_on_receipt(struct node *, struct contact *, uint64_t seq);
+int delivery_mark_read(struct node *, struct contact *);
+void timer_words(char *, size_t, uint32_t);
+
+/* expiry.c */
+/* Arm the timer for the next expiring message. */
+void expiry_schedule(struct node *);
+/* Delete what has expired now (and its events), then checkpoint. */
+int expiry_run(struct node *);
 /* Encrypt queued messages that can now be encrypted. */
 int delivery_encrypt_queued(struct node *, struct contact *);
 int delivery_on_msg(struct node *, struct contact *, const struct wire_msg *);

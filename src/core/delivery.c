@@ -17,6 +17,7 @@
 #include "warren/limits.h"
 #include "warren/rpc.h"
 #include "core/core.h"
+#include "core/plain.h"
 #include "crypto/ratchet.h"
 #include "net/mp_prescan.h"
 #include "net/wire.h"
@@ -27,9 +28,6 @@
 #include "util/utf8.h"
 #include "util/xmalloc.h"
 
-#define KIND_INIT	0	/* empty: gives Bob his receiving chain */
-#define KIND_TEXT	1
-#define MSG_ID_LEN	16
 #define FLUSH_BATCH	64
 
 /* Prepare or log. */
@@ -146,70 +144,6 @@ ratchet_store(struct node *n, struct contact *c, const struct ratchet *rc)
 	return done(n, s);
 }
 
-/* Ratchet plaintext: [msg_id bin16, composed_at u64 ms, kind u8, body str]. */
-static int
-plain_encode(msgpack_sbuffer *sb, int kind, int64_t when, const char *body,
-    size_t len)
-{
-	msgpack_packer pk;
-	uint8_t mid[MSG_ID_LEN];
-
-	randombytes_buf(mid, sizeof mid);
-	msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-	msgpack_pack_array(&pk, 4);
-	msgpack_pack_bin(&pk, sizeof mid);
-	msgpack_pack_bin_body(&pk, mid, sizeof mid);
-	msgpack_pack_uint64(&pk, (uint64_t)when);
-	msgpack_pack_uint8(&pk, (uint8_t)kind);
-	msgpack_pack_str(&pk, len);
-	msgpack_pack_str_body(&pk, body, len);
-	return 0;
-}
-
-/* Decode a ratchet plaintext; body points into buf. */
-static int
-plain_decode(const uint8_t *buf, size_t len, int *kind, int64_t *when,
-    char **body, size_t *blen)
-{
-	msgpack_unpacked u;
-	msgpack_object *a;
-	size_t off = 0;
-	int r = ERR_PROTO;
-
-	if (mp_prescan(buf, len) != 0)
-		return ERR_PROTO;
-	msgpack_unpacked_init(&u);
-	if (msgpack_unpack_next(&u, (const char *)buf, len, &off) !=
-	    MSGPACK_UNPACK_SUCCESS || off != len)
-		goto out;
-	if (u.data.type != MSGPACK_OBJECT_ARRAY || u.data.via.array.size < 4)
-		goto out;
-	a = u.data.via.array.ptr;
-	if (a[0].type != MSGPACK_OBJECT_BIN ||
-	    a[0].via.bin.size != MSG_ID_LEN ||
-	    a[1].type != MSGPACK_OBJECT_POSITIVE_INTEGER ||
-	    a[1].via.u64 > INT64_MAX ||
-	    a[2].type != MSGPACK_OBJECT_POSITIVE_INTEGER ||
-	    a[2].via.u64 > 255 || a[3].type != MSGPACK_OBJECT_STR ||
-	    a[3].via.str.size > WARREN_MAX_TEXT)
-		goto out;
-	*kind = (int)a[2].via.u64;
-	*when = (int64_t)a[1].via.u64;
-	*blen = a[3].via.str.size;
-	*body = xstrndup(a[3].via.str.ptr, *blen);
-	if (memchr(a[3].via.str.ptr, 0, *blen) != NULL ||
-	    utf8_check(*body, *blen, 1) != 0) {
-		free(*body);
-		*body = NULL;
-		r = ERR_UTF8;
-		goto out;
-	}
-	r = 0;
-out:
-	msgpack_unpacked_destroy(&u);
-	return r;
-}
-
 /* Encrypt one plaintext as the next seq and store it in the outbox. */
 static int
 outbox_add(struct node *n, struct contact *c, struct ratchet *rc,
@@ -259,15 +193,20 @@ out:
 	return r;
 }
 
-/* Queue a text message. */
+/*
+ * Insert a history row (inside node_txn) with a sealed body. dir 0 out,
+ * 1 in, 2 a local line (timer changes, security notes). A non-zero timer
+ * makes the row disappear timer seconds from now.
+ */
 int
-delivery_queue(struct node *n, struct contact *c, const char *text,
-    int64_t *msg_id)
+message_insert(struct node *n, struct contact *c, int dir, int64_t seq,
+    int state, const char *body, size_t len, int64_t sent, uint32_t timer,
+    int64_t *row)
 {
 	sqlite3_stmt *s;
 	uint8_t *ct;
 	size_t clen;
-	int64_t id;
+	int64_t id, now = node_now_ms();
 	int r;
 
 	if ((r = node_txn(n)) != 0)
@@ -281,26 +220,92 @@ delivery_queue(struct node *n, struct contact *c, const char *text,
 	}
 	id = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
-	if ((r = store_seal(n->st, "messages", "body", id, text, strlen(text),
-	    &ct, &clen)) != 0)
+	if ((r = store_seal(n->st, "messages", "body", id, body, len, &ct,
+	    &clen)) != 0)
 		return r;
-	s = prep(n, "INSERT INTO messages (id, contact, dir, state, body, time)"
-	    " VALUES (?, ?, 0, ?, ?, ?)");
+	s = prep(n, "INSERT INTO messages (id, contact, dir, seq, state, body, "
+	    "time, sent, timer, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?)");
 	if (s == NULL) {
 		free(ct);
 		return ERR_DB;
 	}
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, c->id);
-	sqlite3_bind_int(s, 3, MSG_QUEUED);
-	sqlite3_bind_blob(s, 4, ct, (int)clen, free);
-	sqlite3_bind_int64(s, 5, node_now_ms());
+	sqlite3_bind_int(s, 3, dir);
+	if (seq >= 0)
+		sqlite3_bind_int64(s, 4, seq);
+	else
+		sqlite3_bind_null(s, 4);
+	sqlite3_bind_int(s, 5, state);
+	sqlite3_bind_blob(s, 6, ct, (int)clen, free);
+	sqlite3_bind_int64(s, 7, now);
+	if (sent > 0)
+		sqlite3_bind_int64(s, 8, sent);
+	else
+		sqlite3_bind_null(s, 8);
+	sqlite3_bind_int64(s, 9, timer);
+	if (timer > 0) {
+		sqlite3_bind_int64(s, 10, now + (int64_t)timer * 1000);
+		n->expiry_dirty = 1;
+	} else
+		sqlite3_bind_null(s, 10);
 	if ((r = done(n, s)) != 0)
 		return r;
-	*msg_id = id;
+	if (row != NULL)
+		*row = id;
+	return 0;
+}
+
+/* A local line in the conversation. */
+int
+message_note(struct node *n, struct contact *c, const char *text)
+{
+	return message_insert(n, c, 2, -1, MSG_NOTE, text, strlen(text), 0, 0,
+	    NULL);
+}
+
+/* Queue a text message; timer < 0: the conversation's timer. */
+int
+delivery_queue(struct node *n, struct contact *c, const char *text,
+    int64_t timer, int64_t *msg_id)
+{
+	int r;
+
+	if ((r = message_insert(n, c, 0, -1, MSG_QUEUED, text, strlen(text), 0,
+	    (uint32_t)(timer >= 0 ? timer : c->timer), msg_id)) != 0)
+		return r;
 	if (c->flags & CF_HAS_RATCHET)
 		return delivery_encrypt_queued(n, c);
 	return 0;
+}
+
+/* Encrypt a control plaintext now; ERR_STATE if the session cannot send. */
+int
+delivery_send_control(struct node *n, struct contact *c, int kind,
+    const char *body, uint32_t timer)
+{
+	struct ratchet *rc;
+	msgpack_sbuffer sb;
+	int r;
+
+	if (!(c->flags & CF_HAS_RATCHET))
+		return ERR_STATE;
+	if ((r = ratchet_get(n, c, &rc)) != 0)
+		return r;
+	if (!ratchet_can_send(rc))
+		return ERR_STATE;
+	if ((r = node_txn(n)) != 0 || (r = delivery_encrypt_queued(n, c)) != 0)
+		return r;
+	msgpack_sbuffer_init(&sb);
+	plain_encode(&sb, kind, node_now_ms(), body, strlen(body), timer);
+	r = outbox_add(n, c, rc, (uint8_t *)sb.data, sb.size, 0);
+	msgpack_sbuffer_destroy(&sb);
+	if (r == 0) {
+		c->rc_dirty = 1;
+		r = contact_save(n, c);
+	}
+	return r;
 }
 
 /* Encrypt every queued message the session can now carry. */
@@ -323,8 +328,8 @@ delivery_encrypt_queued(struct node *n, struct contact *c)
 		return 0;
 	if ((r = node_txn(n)) != 0)
 		return r;
-	s = prep(n, "SELECT id, body, time FROM messages WHERE contact = ? AND "
-	    "dir = 0 AND state < 2 AND seq IS NULL ORDER BY id");
+	s = prep(n, "SELECT id, body, time, timer FROM messages WHERE "
+	    "contact = ? AND dir = 0 AND state < 2 AND seq IS NULL ORDER BY id");
 	if (s == NULL)
 		return ERR_DB;
 	sqlite3_bind_int64(s, 1, c->id);
@@ -336,8 +341,8 @@ delivery_encrypt_queued(struct node *n, struct contact *c)
 		if (r != 0)
 			break;
 		msgpack_sbuffer_init(&sb);
-		plain_encode(&sb, KIND_TEXT, sqlite3_column_int64(s, 2),
-		    (char *)body, blen);
+		plain_encode(&sb, PLAIN_TEXT, sqlite3_column_int64(s, 2),
+		    (char *)body, blen, (uint32_t)sqlite3_column_int64(s, 3));
 		secret_free(body, blen);
 		r = outbox_add(n, c, rc, (uint8_t *)sb.data, sb.size, row);
 		sodium_memzero(sb.data, sb.size);
@@ -354,20 +359,150 @@ delivery_encrypt_queued(struct node *n, struct contact *c)
 	return r;
 }
 
+/* Say a timer in words: "5 min", "off". */
+void
+timer_words(char *buf, size_t n, uint32_t secs)
+{
+	if (secs == 0)
+		snprintf(buf, n, "off");
+	else if (secs % 604800 == 0)
+		snprintf(buf, n, "%u week%s", secs / 604800,
+		    secs == 604800 ? "" : "s");
+	else if (secs % 86400 == 0)
+		snprintf(buf, n, "%u day%s", secs / 86400,
+		    secs == 86400 ? "" : "s");
+	else if (secs % 3600 == 0)
+		snprintf(buf, n, "%u h", secs / 3600);
+	else if (secs % 60 == 0)
+		snprintf(buf, n, "%u min", secs / 60);
+	else
+		snprintf(buf, n, "%u s", secs);
+}
+
+/* A decrypted plaintext: store or apply it (inside node_txn). */
+static int
+delivery_on_plain(struct node *n, struct contact *c, uint64_t seq,
+    const struct plain *p)
+{
+	char line[128], words[32];
+	int64_t row;
+	int r, on;
+
+	switch (p->kind) {
+	case PLAIN_INIT:
+		/* We can send now: tell them our receipt preference. */
+		if (n->read_receipts)
+			c->prefs_pending = 1;
+		return 0;
+	case PLAIN_TEXT:
+		if ((r = message_insert(n, c, 1, (int64_t)seq, MSG_RECEIVED,
+		    p->body, p->body_len, p->when, p->timer, &row)) != 0)
+			return r;
+		c->unread++;
+		return event_emit_msg(n, RPC_EV_MESSAGE, json_pack(
+		    "{s:I, s:s, s:s?, s:s, s:I, s:I, s:i}", "message",
+		    (json_int_t)row, "contact", c->onion, "name", c->name,
+		    "text", p->body, "sent", (json_int_t)p->when, "seq",
+		    (json_int_t)seq, "timer", (int)p->timer), row);
+	case PLAIN_TIMER:
+		c->timer = p->timer;
+		timer_words(words, sizeof words, p->timer);
+		snprintf(line, sizeof line, "%s set disappearing messages to %s",
+		    c->name != NULL ? c->name : "they", words);
+		if ((r = message_note(n, c, line)) != 0)
+			return r;
+		return event_emit(n, RPC_EV_TIMER, json_pack("{s:s, s:s?, s:i, "
+		    "s:s}", "contact", c->onion, "name", c->name, "timer",
+		    (int)p->timer, "by", "them"));
+	case PLAIN_PREFS:
+		on = strcmp(p->body, "receipts=1") == 0;
+		if (on != c->peer_receipts) {
+			c->peer_receipts = on;
+			if (on && n->read_receipts && c->read_seq > 0)
+				c->receipt_pending = 1;
+		}
+		return 0;
+	}
+	return 0;	/* a kind from the future: nothing to show */
+}
+
+/* RECEIPT(seq): they read everything of ours up to seq. */
+int
+delivery_on_receipt(struct node *n, struct contact *c, uint64_t seq)
+{
+	sqlite3_stmt *s;
+	int r = 0, rc;
+
+	/* Only when both sides opted in: else ignore (and say nothing). */
+	if (!n->read_receipts || !c->peer_receipts)
+		return 0;
+	if (seq >= c->send_seq)
+		return ERR_PROTO;
+	if ((r = node_txn(n)) != 0)
+		return r;
+	s = prep(n, "SELECT id FROM messages WHERE contact = ? AND dir = 0 AND "
+	    "state = ? AND seq <= ?");
+	if (s == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, c->id);
+	sqlite3_bind_int(s, 2, MSG_DELIVERED);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)seq);
+	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		r = event_emit(n, RPC_EV_READ, json_pack("{s:I, s:s}",
+		    "message", (json_int_t)sqlite3_column_int64(s, 0),
+		    "contact", c->onion));
+	sqlite3_finalize(s);
+	if (r != 0)
+		return r;
+	s = prep(n, "UPDATE messages SET state = ? WHERE contact = ? AND "
+	    "dir = 0 AND state = ? AND seq <= ?");
+	if (s == NULL)
+		return ERR_DB;
+	sqlite3_bind_int(s, 1, MSG_READ);
+	sqlite3_bind_int64(s, 2, c->id);
+	sqlite3_bind_int(s, 3, MSG_DELIVERED);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)seq);
+	return done(n, s);
+}
+
+/* The user read the conversation: remember up to where. */
+int
+delivery_mark_read(struct node *n, struct contact *c)
+{
+	sqlite3_stmt *s;
+	uint64_t upto = c->read_seq;
+
+	s = prep(n, "SELECT MAX(seq) FROM messages WHERE contact = ? AND "
+	    "dir = 1");
+	if (s == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, c->id);
+	if (sqlite3_step(s) == SQLITE_ROW &&
+	    sqlite3_column_type(s, 0) != SQLITE_NULL)
+		upto = (uint64_t)sqlite3_column_int64(s, 0) + 1;
+	sqlite3_finalize(s);
+	if (upto == c->read_seq && c->unread == 0)
+		return 0;
+	c->read_seq = upto;
+	c->unread = 0;
+	if (n->read_receipts && c->peer_receipts)
+		c->receipt_pending = 1;
+	return contact_save(n, c);
+}
+
 /* Received MSG. */
 int
 delivery_on_msg(struct node *n, struct contact *c, const struct wire_msg *m)
 {
 	struct ratchet *rc = NULL;
+	struct plain p;
 	uint64_t seq = m->u.msg.seq;
-	uint8_t ad[8], *pt = NULL, *ct = NULL;
-	size_t ptlen = 0, clen;
-	char *body = NULL;
-	size_t blen = 0;
-	int64_t when = 0, row = 0;
-	int kind = KIND_TEXT, r, dec;
-	sqlite3_stmt *s;
+	uint8_t ad[8], *pt = NULL;
+	size_t ptlen = 0;
+	int64_t row = 0;
+	int r, dec;
 
+	memset(&p, 0, sizeof p);
 	if (!(c->flags & CF_HAS_RATCHET) || c->state != CONTACT_MUTUAL) {
 		log_info("contact %lld: MSG without a session; ignored",
 		    (long long)c->id);
@@ -398,69 +533,35 @@ delivery_on_msg(struct node *n, struct contact *c, const struct wire_msg *m)
 	dec = ratchet_decrypt(rc, ad, sizeof ad, m->u.msg.header, m->u.msg.ct,
 	    m->u.msg.ct_len, pt);
 	if (dec == 0)
-		dec = plain_decode(pt, ptlen, &kind, &when, &body, &blen);
+		dec = plain_decode(pt, ptlen, &p);
 	if (dec != 0) {
+		/* A visible placeholder, ACKed so the queue is not blocked. */
 		log_warn("contact %lld: message %llu undecryptable: %s",
 		    (long long)c->id, (unsigned long long)seq, err_str(dec));
-		body = xstrdup("");
-		blen = 0;
-	}
-	if (dec == 0 && kind == KIND_INIT)
-		goto advance;
-	if ((s = prep(n, "SELECT COALESCE(MAX(id), 0) + 1 FROM messages")) ==
-	    NULL || sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_finalize(s);
-		r = ERR_DB;
-		goto out;
-	}
-	row = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	if ((r = store_seal(n->st, "messages", "body", row, body, blen, &ct,
-	    &clen)) != 0)
-		goto out;
-	s = prep(n, "INSERT INTO messages (id, contact, dir, seq, state, body, "
-	    "time, sent) VALUES (?, ?, 1, ?, ?, ?, ?, ?)");
-	if (s == NULL) {
-		free(ct);
-		r = ERR_DB;
-		goto out;
-	}
-	sqlite3_bind_int64(s, 1, row);
-	sqlite3_bind_int64(s, 2, c->id);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)seq);
-	sqlite3_bind_int(s, 4, dec == 0 ? MSG_RECEIVED : MSG_UNDECRYPTABLE);
-	sqlite3_bind_blob(s, 5, ct, (int)clen, free);
-	sqlite3_bind_int64(s, 6, node_now_ms());
-	sqlite3_bind_int64(s, 7, when);
-	if ((r = done(n, s)) != 0)
-		goto out;
-	c->unread++;
-advance:
-	if (dec == 0)
+		if ((r = message_insert(n, c, 1, (int64_t)seq,
+		    MSG_UNDECRYPTABLE, "", 0, 0, 0, &row)) != 0 ||
+		    (r = event_emit(n, RPC_EV_SECURITY, json_pack("{s:s, s:s, "
+		    "s:s?, s:I}", "alert", "undecryptable message", "contact",
+		    c->onion, "name", c->name, "message", (json_int_t)row))) != 0)
+			goto out;
+	} else {
 		c->rc_dirty = 1;
+		if ((r = delivery_on_plain(n, c, seq, &p)) != 0)
+			goto out;
+	}
 	c->recv_seq = seq + 1;
 	if (c->ack_pending == 0)
 		c->ack_pending = 1;
 	c->last_seen = node_now_ms() / 1000;
-	if ((r = contact_save(n, c)) != 0)
-		goto out;
-	if (row > 0) {
-		r = event_emit(n, dec == 0 ? RPC_EV_MESSAGE : RPC_EV_SECURITY,
-		    dec == 0 ? json_pack("{s:I, s:s, s:s?, s:s, s:I, s:I}",
-		    "message", (json_int_t)row, "contact", c->onion, "name",
-		    c->name, "text", body, "sent", (json_int_t)when, "seq",
-		    (json_int_t)seq) : json_pack("{s:s, s:s, s:I}", "alert",
-		    "undecryptable message", "contact", c->onion, "message",
-		    (json_int_t)row));
-	}
+	r = contact_save(n, c);
 out:
 	if (pt != NULL) {
 		sodium_memzero(pt, ptlen);
 		free(pt);
 	}
-	if (body != NULL) {
-		sodium_memzero(body, blen);
-		free(body);
+	if (p.body != NULL) {
+		sodium_memzero(p.body, p.body_len);
+		free(p.body);
 	}
 	return r;
 }
@@ -677,9 +778,16 @@ session_alert(struct node *n, struct contact *c)
 {
 	if (!(c->flags & CF_HAS_RATCHET))
 		return 0;
+	int r;
+
 	log_warn("contact %s: session re-established; verify this contact",
 	    c->onion);
 	c->verified = 0;
+	c->flags |= CF_ALERT;
+	if ((r = message_note(n, c, "security: the encrypted session was set "
+	    "up again (their device lost its state, or it is someone else). "
+	    "Compare safety numbers: warren verify")) != 0)
+		return r;
 	return event_emit(n, RPC_EV_SECURITY, json_pack("{s:s, s:s, s:s?}",
 	    "alert", "session reset", "contact", c->onion, "name", c->name));
 }
@@ -747,12 +855,14 @@ session_start_alice(struct node *n, struct contact *c, struct pconn *pc,
 	ratchet_set(c, rc);
 	rc = NULL;
 	msgpack_sbuffer_init(&sb);
-	plain_encode(&sb, KIND_INIT, node_now_ms(), "", 0);
+	plain_encode(&sb, PLAIN_INIT, node_now_ms(), "", 0, c->timer);
 	r = outbox_add(n, c, c->rc, (uint8_t *)sb.data, sb.size, 0);
 	msgpack_sbuffer_destroy(&sb);
 	if (r != 0)
 		goto out;
 	c->flags |= CF_HAS_RATCHET;
+	if (n->read_receipts)
+		c->prefs_pending = 1;
 	if ((r = contact_save(n, c)) != 0 ||
 	    (r = delivery_encrypt_queued(n, c)) != 0 ||
 	    (r = node_commit(n)) != 0)
@@ -776,10 +886,10 @@ message_json(struct node *n, struct contact *c, int64_t id)
 	json_t *j = NULL;
 	uint8_t *body;
 	size_t len;
-	int st;
+	int st, dir;
 
-	s = prep(n, "SELECT dir, seq, state, body, time, sent FROM messages "
-	    "WHERE id = ?");
+	s = prep(n, "SELECT dir, seq, state, body, time, sent, timer FROM "
+	    "messages WHERE id = ?");
 	if (s == NULL)
 		return NULL;
 	sqlite3_bind_int64(s, 1, id);
@@ -791,13 +901,18 @@ message_json(struct node *n, struct contact *c, int64_t id)
 		    SQLITE_NULL && c->live != NULL && c->resumed &&
 		    (uint64_t)sqlite3_column_int64(s, 1) < c->tx_next)
 			st = MSG_SENT;
+		dir = sqlite3_column_int(s, 0);
 		j = json_pack("{s:I, s:s, s:s, s:s, s:s%, s:I}", "id",
 		    (json_int_t)id, "contact", c->onion, "direction",
-		    sqlite3_column_int(s, 0) ? "in" : "out", "state",
+		    dir == 2 ? "note" : dir == 1 ? "in" : "out", "state",
 		    st == MSG_RECEIVED ? "received" : st == MSG_UNDECRYPTABLE ?
-		    "undecryptable" : (st >= 0 && st <= 3) ? states[st] :
-		    "unknown", "text", (char *)body, len, "time",
+		    "undecryptable" : st == MSG_NOTE ? "note" :
+		    (st >= 0 && st <= 3) ? states[st] : "unknown", "text",
+		    (char *)body, len, "time",
 		    (json_int_t)sqlite3_column_int64(s, 4));
+		if (sqlite3_column_int64(s, 6) > 0)
+			json_object_set_new(j, "timer", json_integer(
+			    sqlite3_column_int64(s, 6)));
 		if (sqlite3_column_type(s, 1) != SQLITE_NULL)
 			json_object_set_new(j, "seq", json_integer(
 			    sqlite3_column_int64(s, 1)));

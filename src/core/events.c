@@ -23,6 +23,13 @@
 int
 event_emit(struct node *n, const char *type, json_t *data)
 {
+	return event_emit_msg(n, type, data, 0);
+}
+
+/* Persist an event that quotes a message (deleted when it expires). */
+int
+event_emit_msg(struct node *n, const char *type, json_t *data, int64_t msg)
+{
 	sqlite3 *db = store_db(n->st);
 	sqlite3_stmt *s = NULL;
 	struct node_event *ne;
@@ -45,8 +52,8 @@ event_emit(struct node *n, const char *type, json_t *data)
 	if ((r = store_seal(n->st, "events", "data", id, js, strlen(js), &ct,
 	    &ctlen)) != 0)
 		goto out;
-	if (sqlite3_prepare_v2(db, "INSERT INTO events (id, time, type, data) "
-	    "VALUES (?, ?, ?, ?)", -1, &s, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db, "INSERT INTO events (id, time, type, data, "
+	    "msg) VALUES (?, ?, ?, ?, ?)", -1, &s, NULL) != SQLITE_OK) {
 		r = ERR_DB;
 		goto out;
 	}
@@ -54,6 +61,10 @@ event_emit(struct node *n, const char *type, json_t *data)
 	sqlite3_bind_int64(s, 2, now);
 	sqlite3_bind_text(s, 3, type, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(s, 4, ct, (int)ctlen, SQLITE_STATIC);
+	if (msg > 0)
+		sqlite3_bind_int64(s, 5, msg);
+	else
+		sqlite3_bind_null(s, 5);
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		r = ERR_DB;
 		goto out;

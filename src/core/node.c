@@ -180,6 +180,8 @@ node_commit(struct node *n)
 	events_flush(n);
 	if (n->rpc != NULL)
 		rpc_server_release(n->rpc);
+	if (n->expiry_dirty)
+		expiry_schedule(n);
 	return 0;
 }
 
@@ -292,9 +294,15 @@ node_up(struct node *n)
 		if (store_setting_get(n->st, "refuse_requests", &v) == 0)
 			n->refuse_requests = strcmp(v, "1") == 0;
 		free(v);
+		v = NULL;
+		if (store_setting_get(n->st, "read_receipts", &v) == 0)
+			n->read_receipts = strcmp(v, "1") == 0;
+		free(v);
 	}
 	n->up = 1;
 	log_info("identity %s", identity_onion(n->id));
+	/* Messages that expired while we were down go now. */
+	(void)expiry_run(n);
 	if ((r = conn_listen(n)) != 0)
 		return r;
 	if ((r = node_start_tor(n)) != 0)
@@ -313,6 +321,10 @@ node_down(struct node *n)
 	n->tor_progress = 0;
 	n->tor_published = 0;
 	contacts_free(n);
+	if (n->expiry_ev != NULL) {
+		event_free(n->expiry_ev);
+		n->expiry_ev = NULL;
+	}
 	identity_free(n->id);
 	n->id = NULL;
 	n->up = 0;

@@ -4,6 +4,7 @@
 #include <jansson.h>
 
 #include "warren/rpc.h"
+#include "core/api.h"
 #include "core/node.h"
 #include "rpc/cmds.h"
 #include "rpc/params.h"
@@ -113,4 +114,19 @@ rpc_methods(struct rpc_client *c, struct node *n, json_t *p, json_t **res,
 		    (rpc_cmds[i].flags & RPC_F_UNLOCKED) != 0));
 	*res = json_pack("{s:i, s:o}", "api", WARREN_RPC_VERSION, "methods", a);
 	return 0;
+}
+
+/* daemon.passwd {old?, new?} */
+int
+rpc_passwd(struct rpc_client *c, struct node *n, json_t *p, json_t **res,
+    struct rpc_error *err)
+{
+	static const char *const keys[] = { "old", "new", NULL };
+	const char *old, *new;
+
+	if (param_only(p, keys, err) != 0 ||
+	    param_str(p, "old", 0, PASS_MAX, &old, err) != 0 ||
+	    param_str(p, "new", 0, PASS_MAX, &new, err) != 0)
+		return -1;
+	return api_passwd(n, old, new, res, err);
 }

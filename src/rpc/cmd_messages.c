@@ -15,14 +15,22 @@ int
 rpc_messages_send(struct rpc_client *cl, struct node *n, json_t *p,
     json_t **res, struct rpc_error *err)
 {
-	static const char *const keys[] = { "contact", "text", NULL };
+	static const char *const keys[] = { "contact", "text", "expire",
+	    "force", NULL };
 	const char *who, *text;
+	json_int_t expire;
+	int force;
 
 	if (param_only(p, keys, err) != 0 ||
 	    param_str(p, "contact", 1, 256, &who, err) != 0 ||
-	    param_str(p, "text", 1, WARREN_MAX_TEXT, &text, err) != 0)
+	    param_str(p, "text", 1, WARREN_MAX_TEXT, &text, err) != 0 ||
+	    param_int(p, "expire", 0, 0, 4 * 7 * 24 * 3600, -1, &expire,
+	    err) != 0 || param_bool(p, "force", 0, 0, &force, err) != 0)
 		return -1;
-	return api_message_send(n, who, text, res, err);
+	if (expire > 0 && expire < 30)
+		return rpc_fail(err, RPC_E_PARAMS, "expire is 0 (keep) or from "
+		    "30 seconds to 4 weeks");
+	return api_message_send(n, who, text, expire, force, res, err);
 }
 
 /* messages.list {contact, limit?, before?, mark_read?} */
@@ -57,4 +65,51 @@ rpc_events_subscribe(struct rpc_client *cl, struct node *n, json_t *p,
 	    param_int(p, "since", 0, 0, INT64_MAX, -1, &since, err) != 0)
 		return -1;
 	return api_events_subscribe(n, cl, since, res, err);
+}
+
+/* contacts.set_timer {contact, seconds} */
+int
+rpc_contacts_set_timer(struct rpc_client *cl, struct node *n, json_t *p,
+    json_t **res, struct rpc_error *err)
+{
+	static const char *const keys[] = { "contact", "seconds", NULL };
+	const char *who;
+	json_int_t secs;
+
+	if (param_only(p, keys, err) != 0 ||
+	    param_str(p, "contact", 1, 256, &who, err) != 0 ||
+	    param_int(p, "seconds", 1, 0, 4 * 7 * 24 * 3600, 0, &secs,
+	    err) != 0)
+		return -1;
+	return api_contact_set_timer(n, who, secs, res, err);
+}
+
+/* settings.get */
+int
+rpc_settings_get(struct rpc_client *cl, struct node *n, json_t *p,
+    json_t **res, struct rpc_error *err)
+{
+	static const char *const keys[] = { NULL };
+
+	if (param_only(p, keys, err) != 0)
+		return -1;
+	return api_settings_get(n, res, err);
+}
+
+/* settings.set {key, value} */
+int
+rpc_settings_set(struct rpc_client *cl, struct node *n, json_t *p,
+    json_t **res, struct rpc_error *err)
+{
+	static const char *const keys[] = { "key", "value", NULL };
+	const char *key;
+	json_t *v;
+
+	if (param_only(p, keys, err) != 0 ||
+	    param_str(p, "key", 1, 64, &key, err) != 0)
+		return -1;
+	if ((v = json_object_get(p, "value")) == NULL)
+		return rpc_fail(err, RPC_E_PARAMS, "missing parameter "
+		    "\"value\"");
+	return api_settings_set(n, key, v, res, err);
 }
