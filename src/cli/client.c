@@ -62,6 +62,13 @@ client_free(struct client *c)
 	free(c);
 }
 
+/* Read without stdio buffering, so poll() on client_fd sees every line. */
+void
+client_unbuffered(struct client *c)
+{
+	setvbuf(c->in, NULL, _IONBF, 0);
+}
+
 /* The socket, for poll(). */
 int
 client_fd(const struct client *c)

@@ -26,5 +26,7 @@ json_t *client_call(struct client *, const char *method, json_t *params,
 /* Read the next line (a notification or reply); NULL at EOF. */
 json_t *client_next(struct client *);
 int client_fd(const struct client *);
+/* For poll() loops: no data may hide in a stdio buffer. */
+void client_unbuffered(struct client *);
 
 #endif

@@ -22,6 +22,7 @@ int cmd_send(struct cli *, int, char **);
 int cmd_log(struct cli *, int, char **);
 int cmd_watch(struct cli *, int, char **);
 int cmd_timer(struct cli *, int, char **);
+int cmd_chat(struct cli *, int, char **);
 int cmd_passwd(struct cli *, int, char **);
 int cmd_settings(struct cli *, int, char **);
 int cmd_set(struct cli *, int, char **);
@@ -69,6 +70,10 @@ const struct cli_cmd cli_cmds[] = {
 	    "--force sends although the contact's session was reset and not\n"
 	    "yet verified again (on a terminal you are asked instead).\n",
 	    cmd_send },
+	{ "chat", "CONTACT", "an interactive conversation",
+	    "Shows the last messages, then sends each line you type; incoming\n"
+	    "messages and delivery ticks appear as they come. Ctrl-D leaves.\n",
+	    cmd_chat },
 	{ "timer", "CONTACT DURATION|off", "disappearing messages",
 	    "Sets the conversation's timer for both sides (30s .. 4w, e.g.\n"
 	    "5m, 1h, 1d, 1w, or off). Each message disappears that long\n"
