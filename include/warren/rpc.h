@@ -64,6 +64,7 @@
 #define RPC_EV_TIMER		"conversation.timer"
 #define RPC_EV_REQUEST		"contact.request"
 #define RPC_EV_CONTACT_ADDED	"contact.added"
+#define RPC_EV_CHANGED		"contact.changed"
 #define RPC_EV_REQ_DELIVERED	"contact.request_delivered"
 #define RPC_EV_REJECTED		"contact.rejected"
 #define RPC_EV_ONLINE		"contact.online"

@@ -88,7 +88,7 @@ cmd_chat(struct cli *cli, int argc, char **argv)
 	struct client *ev;
 	struct pollfd pfd[2];
 	json_t *r, *e;
-	char *line = NULL, addr[64], name[128];
+	char *line = NULL, *refused = NULL, addr[64], name[128];
 	size_t cap = 0;
 	ssize_t n;
 	int code;
@@ -163,9 +163,19 @@ cmd_chat(struct cli *cli, int argc, char **argv)
 			    WARREN_MAX_TEXT);
 			continue;
 		}
-		r = cli_try(cli, "messages.send", json_pack("{s:s, s:s}",
-		    "contact", addr, "text", line), &code, &msg);
-		if (r == NULL)
+		/* The same line twice after a session-reset warning: send. */
+		r = cli_try(cli, "messages.send", json_pack("{s:s, s:s, s:b}",
+		    "contact", addr, "text", line, "force", refused != NULL &&
+		    strcmp(refused, line) == 0), &code, &msg);
+		free(refused);
+		refused = NULL;
+		if (r == NULL && code == 1013) {
+			printf("*** not sent: the session with %s was set up "
+			    "again; compare safety numbers (warren verify), or "
+			    "type the same line again to send it anyway\n",
+			    name);
+			refused = strdup(line);
+		} else if (r == NULL)
 			printf("*** not sent: %s\n", msg);
 		else
 			printf("%s(message %lld queued)%s\n", cli_yellow(cli),
@@ -175,6 +185,7 @@ cmd_chat(struct cli *cli, int argc, char **argv)
 		fflush(stdout);
 	}
 	free(line);
+	free(refused);
 	client_free(ev);
 	return EXIT_OK;
 }

@@ -61,6 +61,14 @@ db_fail(struct node *n, struct rpc_error *err, int r)
 	return rpc_fail(err, RPC_E_INTERNAL, "storage failed: %s", err_str(r));
 }
 
+/* Tell subscribers a contact changed (UIs refresh their lists). */
+static int
+changed(struct node *n, const char *onion, const char *name, const char *what)
+{
+	return event_emit(n, RPC_EV_CHANGED, json_pack("{s:s, s:s?, s:s}",
+	    "contact", onion, "name", name, "change", what));
+}
+
 /* Check a contact name: UTF-8, no control characters, <= 64 bytes. */
 static int
 check_name(const char *name, struct rpc_error *err)
@@ -194,7 +202,9 @@ api_contact_block(struct node *n, const char *who, json_t **res,
 	else {
 		c->state = CONTACT_BLOCKED;
 		conn_drop_contact(n, c);
-		if ((r = contact_save(n, c)) != 0 || (r = node_commit(n)) != 0)
+		if ((r = contact_save(n, c)) != 0 ||
+		    (r = changed(n, c->onion, c->name, "blocked")) != 0 ||
+		    (r = node_commit(n)) != 0)
 			return db_fail(n, err, r);
 	}
 	*res = contact_json(n, c);
@@ -217,7 +227,9 @@ api_contact_unblock(struct node *n, const char *who, json_t **res,
 		    c->onion);
 	if (c->flags & CF_HAS_RATCHET) {
 		c->state = CONTACT_MUTUAL;
-		if ((r = contact_save(n, c)) != 0 || (r = node_commit(n)) != 0)
+		if ((r = contact_save(n, c)) != 0 ||
+		    (r = changed(n, c->onion, c->name, "unblocked")) != 0 ||
+		    (r = node_commit(n)) != 0)
 			return db_fail(n, err, r);
 		conn_kick(n, c);
 		*res = contact_json(n, c);
@@ -242,7 +254,9 @@ api_contact_remove(struct node *n, const char *who, json_t **res,
 	if ((c = find(n, who, err)) == NULL)
 		return -1;
 	memcpy(onion, c->onion, sizeof onion);
-	if ((r = contact_delete(n, c)) != 0 || (r = node_commit(n)) != 0)
+	if ((r = contact_delete(n, c)) != 0 ||
+	    (r = changed(n, onion, NULL, "removed")) != 0 ||
+	    (r = node_commit(n)) != 0)
 		return db_fail(n, err, r);
 	(void)store_checkpoint(n->st);
 	*res = json_pack("{s:s, s:s}", "address", onion, "state", "removed");
@@ -260,6 +274,7 @@ api_contact_rename(struct node *n, const char *who, const char *name,
 	if ((c = find(n, who, err)) == NULL || check_name(name, err) != 0)
 		return -1;
 	if ((r = contact_set_name(n, c, name)) != 0 ||
+	    (r = changed(n, c->onion, c->name, "renamed")) != 0 ||
 	    (r = node_commit(n)) != 0)
 		return db_fail(n, err, r);
 	*res = contact_json(n, c);
@@ -480,8 +495,8 @@ api_passwd(struct node *n, const char *old, const char *new, json_t **res,
 	int had = store_has_passphrase(n->st), r;
 
 	if (had && old == NULL)
-		return rpc_fail(err, RPC_E_PASSPHRASE, "give the current "
-		    "passphrase");
+		return rpc_fail(err, RPC_E_PARAMS, "missing parameter \"old\" "
+		    "(the current passphrase)");
 	if (new != NULL && new[0] == '\0')
 		return rpc_fail(err, RPC_E_PARAMS, "the new passphrase is "
 		    "empty (leave it out to remove the passphrase)");
@@ -497,12 +512,33 @@ api_passwd(struct node *n, const char *old, const char *new, json_t **res,
 	return 0;
 }
 
-/* Replay helper for events.subscribe. */
+#define REPLAY_CHUNK_BYTES	(256 * 1024)	/* then wait for the client */
+
+/* Replay helper for events.subscribe: stop when the client's buffer fills. */
 static int
 replay_one(json_t *ev, void *arg)
 {
-	rpc_client_notify(arg, ev);
-	return 0;
+	struct rpc_client *cl = arg;
+
+	rpc_client_notify(cl, ev);
+	rpc_client_subscribe(cl, json_integer_value(json_object_get(ev,
+	    "id")));
+	return rpc_client_pending(cl) > REPLAY_CHUNK_BYTES;
+}
+
+/*
+ * Replay the next chunk of a subscriber's backlog (the RPC server calls
+ * this again when the client has read what it got). Returns 1 when the
+ * backlog is done and the client follows live events.
+ */
+int
+node_events_more(struct node *n, struct rpc_client *cl, long long cursor)
+{
+	int stopped = 0;
+
+	if (events_replay_from(n, cursor, replay_one, cl, &stopped) != 0)
+		return 1;
+	return !stopped;
 }
 
 /* events.subscribe {since} */
@@ -517,11 +553,14 @@ api_events_subscribe(struct node *n, struct rpc_client *cl,
 	if (since < 0)
 		since = last;	/* only new events */
 	*res = json_pack("{s:I, s:I}", "since", since, "last", last);
-	/* The reply is queued first, then the replay, then live events. */
+	/*
+	 * The reply is queued first, then the backlog in chunks as the
+	 * client reads it (so a long one never overflows its buffer), then
+	 * live events.
+	 */
 	rpc_client_queue_result(cl, *res);
 	*res = NULL;
-	if (events_replay(n, since, replay_one, cl) != 0)
-		return rpc_fail(err, RPC_E_INTERNAL, "cannot read events");
-	rpc_client_subscribe(cl, last);
+	rpc_client_subscribe(cl, since);
+	rpc_client_replaying(cl, !node_events_more(n, cl, since));
 	return 0;
 }

@@ -170,6 +170,8 @@ int event_emit_msg(struct node *, const char *type, json_t *data, int64_t msg);
 void events_flush(struct node *);
 /* Forget events of a rolled-back transaction. */
 void events_discard(struct node *);
+int events_replay_from(struct node *, json_int_t since,
+    int (*)(json_t *, void *), void *, int *stopped);
 /* Read the next event id from the store (once, at start). */
 int events_init(struct node *);
 /* Replay events with id > since to a callback; 0 or ERR_DB. */

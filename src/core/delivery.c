@@ -396,7 +396,8 @@ delivery_on_plain(struct node *n, struct contact *c, uint64_t seq,
 		return 0;
 	case PLAIN_TEXT:
 		if ((r = message_insert(n, c, 1, (int64_t)seq, MSG_RECEIVED,
-		    p->body, p->body_len, p->when, p->timer, &row)) != 0)
+		    p->body, p->body_len, p->when, p->timer > 0 &&
+		    p->timer < 30 ? 30 : p->timer, &row)) != 0)
 			return r;
 		c->unread++;
 		return event_emit_msg(n, RPC_EV_MESSAGE, json_pack(
@@ -405,7 +406,8 @@ delivery_on_plain(struct node *n, struct contact *c, uint64_t seq,
 		    "text", p->body, "sent", (json_int_t)p->when, "seq",
 		    (json_int_t)seq, "timer", (int)p->timer), row);
 	case PLAIN_TIMER:
-		c->timer = p->timer;
+		/* Our floor applies to what a peer sets, too. */
+		c->timer = p->timer > 0 && p->timer < 30 ? 30 : p->timer;
 		timer_words(words, sizeof words, p->timer);
 		snprintf(line, sizeof line, "%s set disappearing messages to %s",
 		    c->name != NULL ? c->name : "they", words);

@@ -148,6 +148,16 @@ int
 events_replay(struct node *n, json_int_t since,
     int (*fn)(json_t *, void *), void *arg)
 {
+	int stopped;
+
+	return events_replay_from(n, since, fn, arg, &stopped);
+}
+
+/* The same; *stopped = 1 if fn asked to stop before the end. */
+int
+events_replay_from(struct node *n, json_int_t since,
+    int (*fn)(json_t *, void *), void *arg, int *stopped)
+{
 	sqlite3 *db = store_db(n->st);
 	sqlite3_stmt *s;
 	json_t *data, *ev;
@@ -156,6 +166,7 @@ events_replay(struct node *n, json_int_t since,
 	int64_t id;
 	int rc;
 
+	*stopped = 0;
 	if (sqlite3_prepare_v2(db, "SELECT id, time, type, data FROM events "
 	    "WHERE id > ? ORDER BY id", -1, &s, NULL) != SQLITE_OK)
 		return ERR_DB;
@@ -177,8 +188,10 @@ events_replay(struct node *n, json_int_t since,
 		    data ? data : json_object());
 		rc = fn(ev, arg);
 		json_decref(ev);
-		if (rc != 0)
+		if (rc != 0) {
+			*stopped = 1;
 			break;
+		}
 	}
 	sqlite3_finalize(s);
 	return 0;

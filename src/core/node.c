@@ -479,6 +479,8 @@ node_status(struct node *n)
 		    json_integer(contacts_online(n)));
 		json_object_set_new(s, "refuse_requests",
 		    json_boolean(n->refuse_requests));
+		json_object_set_new(s, "read_receipts",
+		    json_boolean(n->read_receipts));
 	}
 	return s;
 }

@@ -46,6 +46,9 @@ json_t *node_status(struct node *);
 int node_txn_open(const struct node *);
 /* Commit the grouped transaction now (after a batch of requests). */
 void node_flush(struct node *);
+struct rpc_client;
+/* Replay a subscriber's next chunk of events; 1 when caught up. */
+int node_events_more(struct node *, struct rpc_client *, long long cursor);
 /* Ask the main loop to stop. */
 void node_shutdown(struct node *);
 

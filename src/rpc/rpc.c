@@ -30,6 +30,9 @@
 #include "util/log.h"
 #include "util/xmalloc.h"
 
+#define RPC_STR(x)	#x
+#define RPC_XSTR(x)	RPC_STR(x)
+
 struct rpc_client {
 	struct rpc_server *srv;
 	struct bufferevent *bev;
@@ -41,6 +44,7 @@ struct rpc_client {
 	json_t *cur_id;		/* id of the request being handled */
 	int replied;		/* the handler replied itself */
 	int subscribed;
+	int replaying;		/* old events go first, in chunks */
 	json_int_t cursor;	/* last event id sent */
 	/*
 	 * Replies wait here until the grouped transaction they depend on is
@@ -285,6 +289,11 @@ rpc_write_cb(struct bufferevent *bev, void *arg)
 			rpc_client_kill(c);
 		return;
 	}
+	if (c->replaying && left <= RPC_PAUSE_OUTBUF / 2) {
+		/* It took the last chunk of its backlog: the next one. */
+		c->replaying = !node_events_more(c->srv->node, c, c->cursor);
+		rpc_server_release(c->srv);
+	}
 	if (c->paused && left <= RPC_PAUSE_OUTBUF / 2) {
 		c->paused = 0;
 		bufferevent_enable(bev, EV_READ);
@@ -376,7 +385,8 @@ rpc_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 	}
 	if (srv->nclients >= RPC_MAX_CLIENTS) {
 		static const char busy[] = "{\"jsonrpc\":\"2.0\",\"id\":null,"
-		    "\"error\":{\"code\":1012,\"message\":\"too many clients\"}}\n";
+		    "\"error\":{\"code\":" RPC_XSTR(RPC_E_TOO_BUSY) ",\"message\":"
+		    "\"too many clients\"}}\n";
 
 		(void)!write(fd, busy, sizeof busy - 1);
 		evutil_closesocket(fd);
@@ -502,6 +512,20 @@ rpc_client_queue_result(struct rpc_client *c, json_t *result)
 	json_decref(r);
 }
 
+/* Catching up: live events wait; rpc_write_cb asks for more. */
+void
+rpc_client_replaying(struct rpc_client *c, int on)
+{
+	c->replaying = on;
+}
+
+/* Bytes not yet taken by the client. */
+size_t
+rpc_client_pending(struct rpc_client *c)
+{
+	return rpc_client_outlen(c);
+}
+
 /* Mark a client as subscribed. */
 void
 rpc_client_subscribe(struct rpc_client *c, json_int_t since)
@@ -518,7 +542,8 @@ rpc_server_event(struct rpc_server *srv, json_int_t id, json_t *event)
 
 	for (c = srv->clients; c != NULL; c = next) {
 		next = c->next;
-		if (c->dead || !c->subscribed || id <= c->cursor)
+		if (c->dead || !c->subscribed || c->replaying ||
+		    id <= c->cursor)
 			continue;
 		c->cursor = id;
 		rpc_client_notify(c, event);

@@ -53,6 +53,10 @@ int rpc_server_clients(const struct rpc_server *);
 void rpc_client_subscribe(struct rpc_client *, json_int_t since);
 /* Reply to the request being handled right now (result is stolen). */
 void rpc_client_queue_result(struct rpc_client *, json_t *result);
+/* 1: the client is catching up on old events (live ones wait). */
+void rpc_client_replaying(struct rpc_client *, int);
+/* Bytes queued or held for the client. */
+size_t rpc_client_pending(struct rpc_client *);
 /* Queue one notification to a client (used for replay). */
 void rpc_client_notify(struct rpc_client *, json_t *params);
 
