@@ -309,6 +309,16 @@ keep_new(struct node *n, struct pconn *old, struct pconn *new)
 	return strcmp(init_new, init_old) < 0;
 }
 
+/* A connection from a contact no longer counts against the stranger cap. */
+static void
+conn_release(struct node *n, struct pconn *pc)
+{
+	if (!pc->outbound && !pc->released && n->lis != NULL) {
+		pc->released = 1;
+		listener_release(n->lis);
+	}
+}
+
 /* Send a CONTACT_REQUEST (we dialled and want to be contacts). */
 static void
 send_request(struct node *n, struct contact *c)
@@ -389,14 +399,11 @@ on_up(struct peer *p, void *arg)
 	struct contact *c;
 	int was_online;
 
-	if (!pc->outbound && !pc->released) {
-		pc->released = 1;
-		listener_release(n->lis);
-	}
 	c = contact_by_onion(n, peer_remote_onion(p));
 	pc->c = c;
-	if (c == NULL)
-		return;		/* unknown: may only send a request */
+	if (c == NULL || c->state == CONTACT_IN_REQUEST)
+		return;	/* may only ask; keeps its unauthenticated slot */
+	conn_release(n, pc);
 	old = c->live;
 	was_online = old != NULL && peer_is_up(old->peer);
 	if (old != NULL && old != pc) {
@@ -476,6 +483,8 @@ request_from_unknown(struct node *n, struct pconn *pc,
 	pc->c = c;
 	c->live = pc;
 	send_simple(c, WIRE_CONTACT_RESPONSE, WIRE_STATUS_PENDING);
+	/* Nothing more to say to a stranger: do not let them linger. */
+	peer_close(pc->peer, ERR_CLOSED);
 	return 0;
 }
 
@@ -494,8 +503,10 @@ on_request(struct node *n, struct pconn *pc, const struct wire_msg *m)
 		char *text, *old;
 		int64_t now = node_now_ms();
 
-		/* A repeated request: answer, but write at most once a minute. */
+		/* A repeated request: answer, close, write at most once a minute. */
+		c->live = pc;
 		send_simple(c, WIRE_CONTACT_RESPONSE, WIRE_STATUS_PENDING);
+		peer_close(pc->peer, ERR_CLOSED);
 		if (now - c->last_req_ms < REQ_REFILL_MS * 2)
 			return 0;
 		c->last_req_ms = now;
@@ -517,6 +528,7 @@ on_request(struct node *n, struct pconn *pc, const struct wire_msg *m)
 	    "{s:s, s:s?}", "contact", c->onion, "name", c->name))) != 0)
 		return r;
 	peer_set_policy(pc->peer, PEER_FULL);
+	conn_release(n, pc);
 	send_simple(c, WIRE_CONTACT_RESPONSE, WIRE_STATUS_ACCEPTED);
 	return session_start_bob(n, c, pc);
 }

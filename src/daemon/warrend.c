@@ -211,15 +211,22 @@ main(int argc, char **argv)
 
 	if ((dir = datadir_resolve(dir_arg)) == NULL)
 		return 1;
-	if (datadir_prepare(dir) != 0)
+	if (datadir_prepare(dir) != 0 || (lockfd = datadir_lock(dir)) < 0) {
+		free(dir);
 		return 1;
-	if ((lockfd = datadir_lock(dir)) < 0)
+	}
+	if ((pass_file != NULL &&
+	    (pass = read_secret_file(pass_file)) == NULL) ||
+	    (torpass_file != NULL &&
+	    (torpass = read_secret_file(torpass_file)) == NULL)) {
+		if (pass != NULL) {
+			sodium_memzero(pass, strlen(pass));
+			free(pass);
+		}
+		free(dir);
+		close(lockfd);
 		return 1;
-	if (pass_file != NULL && (pass = read_secret_file(pass_file)) == NULL)
-		return 1;
-	if (torpass_file != NULL &&
-	    (torpass = read_secret_file(torpass_file)) == NULL)
-		return 1;
+	}
 	opts.data_dir = dir;
 	opts.passphrase = pass;
 	opts.tor_password = torpass;

@@ -29,7 +29,7 @@ reencode(const struct rpc_request *req)
 		json_object_set(o, "id", req->id);
 	if (req->params != NULL)
 		json_object_set(o, "params", req->params);
-	s = json_dumps(o, JSON_COMPACT);
+	s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
 	json_decref(o);
 	return s;
 }

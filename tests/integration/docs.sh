@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # docs.sh -- the documentation and contrib files match the code: every RPC
-# method (asked from a live daemon), event and error code is in doc/rpc.md;
-# every CLI command is in warren(1) and completed by the bash completion;
-# the man pages format without warnings; the scripts parse; the echo bot and
-# the README's ten-line bot connect and subscribe. Needs no tor.
+# method (asked from a live daemon, with its params) is in doc/rpc.md and
+# warren-rpc(7); every event and error code of rpc.h is documented, and every
+# declared event is emitted; every CLI command and option is in warren(1),
+# and every command is completed by the bash completion (also without
+# `warren help`); the man pages format without warnings; the scripts parse;
+# the echo bot and the README's ten-line bot connect, subscribe and answer
+# (the echo bot keeps a message's timer and never forces). Needs no tor.
 . "$(dirname "$0")/lib.bash"
 
 DOC=$SRC_DIR/doc
@@ -41,6 +44,15 @@ for m in $methods; do
 done
 [ -z "$missing" ] && ok "every method has a section in doc/rpc.md ($(echo $methods | wc -w))" ||
     notok "every method has a section in doc/rpc.md" "missing:$missing"
+# The methods table gives each method's params exactly as rpc.methods does.
+bad=$(rpc_call rpc.methods | python3 -c '
+import json, sys
+doc = open(sys.argv[1]).read()
+for m in json.load(sys.stdin)["result"]["methods"]:
+    if "| `%s` | `%s` |" % (m["name"], m["params"]) not in doc:
+        print("%s %s" % (m["name"], m["params"]))' "$RPC_MD")
+[ -z "$bad" ] && ok "doc/rpc.md's methods table has every method's live params" ||
+    notok "doc/rpc.md's methods table has every method's live params" "$(echo $bad)"
 missing=""
 for m in $methods; do
 	grep -q "^\\.BR* $m\\b" "$DOC/warren-rpc.7" || missing="$missing $m"
@@ -62,11 +74,25 @@ done
 [ -z "$missing" ] && ok "every event of rpc.h is in doc/rpc.md" ||
     notok "every event of rpc.h is in doc/rpc.md" "missing:$missing"
 missing=""
-for e in $(grep -ho 'event_emit(n, "[a-z_.]*"' "$SRC_DIR"/src/core/*.c | sed 's/.*"\(.*\)"/\1/' | sort -u); do
+for e in $(sed -n 's/^#define RPC_EV_[A-Z_]*[[:space:]]*"\(.*\)".*/\1/p' "$RPC_H"); do
+	grep -q -- "^\\.BR* $e\\b" "$DOC/warren-rpc.7" || missing="$missing $e"
+done
+[ -z "$missing" ] && ok "every event of rpc.h is in warren-rpc(7)" ||
+    notok "every event of rpc.h is in warren-rpc(7)" "missing:$missing"
+# Events emitted by a literal name must be documented too, and every event
+# rpc.h declares must really be emitted (through its RPC_EV_ name).
+missing=""
+for e in $(grep -ho 'event_emit\(_msg\)\{0,1\}(n, *"[a-z_.]*"' "$SRC_DIR"/src/*/*.c | sed 's/.*"\(.*\)"/\1/' | sort -u); do
 	grep -q -- "\`$e\`" "$RPC_MD" || missing="$missing $e"
 done
 [ -z "$missing" ] && ok "every event emitted under its own name is in doc/rpc.md" ||
     notok "every event emitted under its own name is in doc/rpc.md" "missing:$missing"
+unused=""
+for m in $(sed -n 's/^#define \(RPC_EV_[A-Z_]*\).*/\1/p' "$RPC_H"); do
+	grep -qw -- "$m" "$SRC_DIR"/src/*/*.c || unused="$unused $m"
+done
+[ -z "$unused" ] && ok "every event of rpc.h is emitted somewhere" ||
+    notok "every event of rpc.h is emitted somewhere" "never used:$unused"
 grep -q "WARREN_RPC_VERSION\` in" "$RPC_MD" &&
     grep -q "API version \*\*$(sed -n 's/^#define WARREN_RPC_VERSION[[:space:]]*\([0-9]*\).*/\1/p' "$RPC_H")\*\*" "$RPC_MD" &&
     ok "doc/rpc.md names the current API version" ||
@@ -81,12 +107,30 @@ for c in $cmds; do
 done
 [ -z "$missing" ] && ok "every command is in warren(1) ($(echo $cmds | wc -w))" ||
     notok "every command is in warren(1)" "missing:$missing"
+# Every long option of every command's usage line is in warren(1).
 missing=""
 for c in $cmds; do
-	grep -qw -- "$c" "$COMP" || missing="$missing $c"
+	for o in $("$WARREN" help "$c" | sed -n 1p | grep -o -- '--[a-z][a-z-]*'); do
+		grep -q -- "$(printf '%s' "$o" | sed 's/-/\\\\-/g')" "$DOC/warren.1" ||
+		    missing="$missing $c:$o"
+	done
+done
+[ -z "$missing" ] && ok "every command option is in warren(1)" ||
+    notok "every command option is in warren(1)" "missing:$missing"
+# The fallback list (used when `warren help` cannot run): a PATH whose
+# warren fails.
+mkdir -p "$T/nowarren"
+printf '#!/bin/sh\nexit 3\n' >"$T/nowarren/warren"
+chmod +x "$T/nowarren/warren"
+got=$(PATH=$T/nowarren:$PATH bash -c '
+	source "$1"
+	COMP_WORDS=(warren ""); COMP_CWORD=1; _warren; echo "${COMPREPLY[*]}"' _ "$COMP")
+missing=""
+for c in $cmds; do
+	case " $got " in *" $c "*) ;; *) missing="$missing $c" ;; esac
 done
 [ -z "$missing" ] && ok "every command is in the completion's fallback list" ||
-    notok "every command is in the completion's fallback list" "missing:$missing"
+    notok "every command is in the completion's fallback list" "missing:$missing (got: $got)"
 got=$(PATH=$BUILD_DIR:$PATH WARREN_HOME=$T/d bash -c '
 	source "$1"
 	COMP_WORDS=(warren ""); COMP_CWORD=1; _warren; echo "${COMPREPLY[*]}"' _ "$COMP")
@@ -141,6 +185,42 @@ kill "$bot" 2>/dev/null
 wait "$bot" 2>/dev/null
 grep -q "subscribed: since 0" "$T/bot.log" && ok "echo_bot.py connects and subscribes" ||
     notok "echo_bot.py connects and subscribes" "$(cat "$T/bot.log")"
+
+# The echo bot answers a disappearing message with the same timer, and
+# leaves a contact whose session was reset alone (1013), never forcing.
+mkdir -m 700 "$T/fakebot"
+got=$(timeout 15 python3 - "$T/fakebot" "$BOT" "$T/fakebot.state" <<'EOF'
+import json, socket, subprocess, sys
+srv = socket.socket(socket.AF_UNIX)
+srv.bind(sys.argv[1] + "/warren.sock")
+srv.listen(1)
+bot = subprocess.Popen([sys.executable, sys.argv[2], "-d", sys.argv[1],
+                        "--state", sys.argv[3]], stderr=subprocess.DEVNULL)
+c, _ = srv.accept()
+f = c.makefile("rw")
+def reply(req, **kw):
+    f.write(json.dumps(dict(jsonrpc="2.0", id=req["id"], **kw)) + "\n"); f.flush()
+def event(i, text, timer):
+    f.write(json.dumps({"jsonrpc": "2.0", "method": "event", "params": {
+        "id": i, "type": "message.received", "time": 1, "data": {
+            "message": i, "contact": "a" * 56, "name": "bob", "text": text,
+            "sent": 1, "seq": i, "timer": timer}}}) + "\n"); f.flush()
+reply(json.loads(f.readline()), result={"since": 0, "last": 0})
+event(1, "secret", 300)
+req = json.loads(f.readline())
+print(req["method"], json.dumps(req["params"], sort_keys=True))
+reply(req, error={"code": 1013, "message": "session reset"})
+event(2, "again", 0)
+req = json.loads(f.readline())
+print(req["method"], json.dumps(req["params"], sort_keys=True))
+reply(req, result={"id": 7, "contact": "a" * 56, "state": "queued"})
+bot.kill()
+EOF
+)
+want='messages.send {"contact": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "expire": 300, "text": "echo: secret"}
+messages.send {"contact": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "text": "echo: again"}'
+[ "$got" = "$want" ] && ok "echo_bot.py keeps a message's timer and never forces after a reset" ||
+    notok "echo_bot.py keeps a message's timer and never forces after a reset" "got: $got"
 
 # The ten-line bot of doc/rpc.md, pointed at this daemon.
 awk '/^## A bot in ten lines/ { f = 1 } f && /^```python/ { g = 1; next }

@@ -154,3 +154,72 @@ count_state() {
 import json, sys
 print(sum(1 for m in json.load(sys.stdin)["messages"] if m["state"] == sys.argv[1]))' "$3"
 }
+
+# --- helpers for the hardening tests (bounds, hostile_frames, crash_consistency, no_network)
+EVIL=$BUILD_DIR/tests/integration/evil_peer
+
+# node_start_notor NAME [warrend args...]: a daemon without tor (offline;
+# peers reach it only through DIR/peer.sock, as tor would deliver them).
+node_start_notor() {
+	local n=$1; shift
+	case " $NODES " in *" $n "*) ;; *) NODES="$NODES $n" ;; esac
+	"$WARREND" -d "$T/$n" -f --no-tor "$@" >>"$T/$n.log" 2>&1 &
+	echo $! >"$T/$n.pid"
+	wait_until 20 test -S "$T/$n/peer.sock" ||
+	    { notok "$n starts" "no socket"; return 1; }
+}
+
+# node_pid NAME: the daemon's pid.
+node_pid() { cat "$T/$1.pid"; }
+
+# rss_kb NAME: the daemon's resident set size in KiB.
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$(node_pid "$1")/status"; }
+
+# alive NAME: the daemon process still runs.
+alive() { kill -0 "$(node_pid "$1")" 2>/dev/null; }
+
+# rpc_py: write $T/rpc.py, a small JSON-RPC client module for python3
+# tests: Rpc(path).call(method, params) and .send/.recv for pipelining.
+rpc_py() {
+	cat >"$T/rpc.py" <<'PYEOF'
+import json, socket, time
+
+class Rpc:
+    def __init__(self, path, timeout=10):
+        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.s.settimeout(timeout)
+        self.s.connect(path)
+        self.buf = b""
+        self.next_id = 1
+
+    def send(self, method, params=None):
+        i = self.next_id
+        self.next_id += 1
+        req = {"jsonrpc": "2.0", "id": i, "method": method}
+        if params is not None:
+            req["params"] = params
+        self.s.sendall((json.dumps(req) + "\n").encode())
+        return i
+
+    def recv(self):
+        while b"\n" not in self.buf:
+            d = self.s.recv(65536)
+            if not d:
+                raise EOFError("daemon closed the connection")
+            self.buf += d
+        line, self.buf = self.buf.split(b"\n", 1)
+        return json.loads(line)
+
+    def reply(self, i):
+        while True:
+            r = self.recv()
+            if r.get("id") == i:
+                return r
+
+    def call(self, method, params=None):
+        r = self.reply(self.send(method, params))
+        if "error" in r:
+            raise RuntimeError("%s: %s" % (method, r["error"]))
+        return r["result"]
+PYEOF
+}
