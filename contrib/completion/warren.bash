@@ -36,8 +36,8 @@ _warren_commands()
 		_warren_cmd_cache=$(warren help 2>/dev/null |
 		    awk '/^  [a-z]/ { print $1 }')
 		[[ -n $_warren_cmd_cache ]] || _warren_cmd_cache="id status add
-requests accept reject block unblock remove rename contacts send log watch
-unlock lock stop help"
+requests accept reject block unblock remove rename contacts send chat timer
+log watch verify passwd settings set unlock lock stop help"
 	fi
 	printf '%s\n' $_warren_cmd_cache
 }
@@ -107,6 +107,12 @@ _warren()
 	# Position of the current word among the command's arguments.
 	local argn=$((cword - i))
 	case $cmd in
+	id)
+		((argn == 1)) && COMPREPLY=($(compgen -W '--qr' -- "$cur"))
+		;;
+	passwd)
+		((argn == 1)) && COMPREPLY=($(compgen -W '--remove' -- "$cur"))
+		;;
 	add)
 		case $prev in
 		--name | -n | --message | -m) return ;;
@@ -119,12 +125,56 @@ _warren()
 		    COMPREPLY=($(compgen -W "$(_warren_contacts requests)" \
 		    -- "$cur"))
 		;;
-	block | unblock | remove | rename | send)
+	block | unblock | remove | rename | chat)
 		((argn == 1)) &&
 		    COMPREPLY=($(compgen -W "$(_warren_contacts contacts)" \
 		    -- "$cur"))
-		[[ $cmd == send ]] && ((argn == 2)) &&
-		    COMPREPLY=($(compgen -W '-' -- "$cur"))
+		;;
+	send)
+		# Options come first: count the words after them.
+		local j n=0
+		case $prev in
+		--expire | -e)
+			COMPREPLY=($(compgen -W 'off 30s 5m 1h 1d 1w' -- "$cur"))
+			return
+			;;
+		esac
+		for ((j = i + 1; j < cword; j++)); do
+			case ${words[j]} in
+			--expire | -e) ((n == 0)) && ((j++)) ;;
+			-?*) ((n == 0)) || ((n++)) ;;
+			*) ((n++)) ;;
+			esac
+		done
+		if ((n == 0)) && [[ $cur == -?* ]]; then
+			COMPREPLY=($(compgen -W '--expire --force' -- "$cur"))
+		elif ((n == 0)); then
+			COMPREPLY=($(compgen -W "$(_warren_contacts contacts)" \
+			    -- "$cur"))
+		elif ((n == 1)); then
+			COMPREPLY=($(compgen -W '-' -- "$cur"))
+		fi
+		;;
+	timer)
+		((argn == 1)) &&
+		    COMPREPLY=($(compgen -W "$(_warren_contacts contacts)" \
+		    -- "$cur"))
+		((argn == 2)) &&
+		    COMPREPLY=($(compgen -W 'off 30s 5m 1h 1d 1w' -- "$cur"))
+		;;
+	verify)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W '--confirm' -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "$(_warren_contacts contacts)" \
+			    -- "$cur"))
+		fi
+		;;
+	set)
+		((argn == 1)) && COMPREPLY=($(compgen -W 'nick refuse_requests
+		    read_receipts' -- "$cur"))
+		((argn == 2)) && [[ $prev != nick ]] &&
+		    COMPREPLY=($(compgen -W 'on off' -- "$cur"))
 		;;
 	log)
 		case $prev in

@@ -14,7 +14,11 @@ again. If warrend stops or restarts, the bot reconnects (with backoff) and
 carries on from the same place; while the daemon is locked it waits.
 
 Messages that already start with "echo: " are not answered, so two echo
-bots that are contacts of each other do not talk forever.
+bots that are contacts of each other do not talk forever. A reply to a
+disappearing message disappears as soon as the message (it quotes it). After
+a contact's session was reset the bot does not answer them until you have
+compared safety numbers (`warren verify CONTACT --confirm`): it never sends
+with "force".
 """
 
 import argparse
@@ -29,6 +33,7 @@ PREFIX = "echo: "
 MAX_TEXT = 4096             # WARREN_MAX_TEXT: bytes of UTF-8
 E_LOCKED = 1001             # RPC_E_LOCKED
 E_NO_CONTACT = 1003         # RPC_E_NO_CONTACT
+E_UNVERIFIED = 1013         # RPC_E_UNVERIFIED_CHANGE: session reset
 
 
 def default_data_dir():
@@ -166,14 +171,21 @@ def handle(conn, state, ev, log):
         return
     state.pending = ev["id"]
     state.save()
+    params = {"contact": d["contact"], "text": reply}
+    if d.get("timer"):
+        # The reply quotes it: the same timer (the API's minimum is 30 s).
+        params["expire"] = max(30, d["timer"])
     try:
-        r = conn.call("messages.send", {"contact": d["contact"],
-                                        "text": reply})
+        r = conn.call("messages.send", params)
         log("event %d: %s -> message %d" % (ev["id"], d.get("name") or
                                             d["contact"], r["id"]))
     except RPCError as e:
         if e.code == E_LOCKED:
             raise               # try again after the unlock
+        if e.code == E_UNVERIFIED:
+            print("echo_bot: not answering %s: %s" % (d.get("name") or
+                  d["contact"], e), file=sys.stderr, flush=True)
+            return
         # The contact was removed or blocked meanwhile: nothing to do.
         log("event %d: not answered: %s" % (ev["id"], e))
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# notify.sh -- desktop notifications for warren: new messages and contact
-# requests, via notify-send when it is there, else printed on stdout.
+# notify.sh -- desktop notifications for warren: new messages, contact
+# requests and security alerts, via notify-send when it is there, else
+# printed on stdout.
 #
 #   notify.sh [-d DIR]
 #
@@ -48,6 +49,12 @@ for line in sys.stdin:
         if d.get("text"):
             body += ": " + d["text"]
         body += "\n(warren accept %s)" % d.get("contact", "")
+    elif ev.get("type") == "security.alert":
+        kind, title = "alert", "warren: security alert"
+        body = "%s: %s" % (who, d.get("alert", ""))
+        if d.get("alert") == "session reset":
+            body += "\n(compare safety numbers: warren verify %s)" % \
+                d.get("contact", "")
     clean = lambda s: " ".join(s.split())
     print("%d\t%s\t%s\t%s" % (ev.get("id", 0), kind, clean(title), clean(body)))
 '
@@ -57,7 +64,7 @@ for line in sys.stdin:
 show() {
 	local kind=$1 title=$2 body=$3
 	if [ $have_notify -eq 1 ]; then
-		notify-send -a warren -u "$([ "$kind" = request ] && echo critical || echo normal)" \
+		notify-send -a warren -u "$(case $kind in request | alert) echo critical ;; *) echo normal ;; esac)" \
 		    -- "$title" "$body"
 	else
 		printf '%s %s: %s\n' "$(date +%H:%M)" "$title" "$body"
