@@ -17,8 +17,8 @@
 #include "util/xmalloc.h"
 
 /* Prepare a statement; logs and returns NULL on failure. */
-static sqlite3_stmt *
-prep(struct node *n, const char *sql)
+sqlite3_stmt *
+core_prep(struct node *n, const char *sql)
 {
 	sqlite3 *db = store_db(n->st);
 	sqlite3_stmt *s = NULL;
@@ -71,9 +71,9 @@ bind_sealed(struct node *n, sqlite3_stmt *s, int idx, const char *column,
 	return r;
 }
 
-/* Run a prepared write to completion and finalize it. */
-static int
-step_done(struct node *n, sqlite3_stmt *s)
+/* Run a prepared write to completion and finalize it (NULL: ERR_DB). */
+int
+core_step(struct node *n, sqlite3_stmt *s)
 {
 	int rc;
 
@@ -118,7 +118,7 @@ contacts_load(struct node *n)
 	char *addr;
 	int rc, r = 0;
 
-	s = prep(n, "SELECT id, addr, name, state, flags, verified, created, "
+	s = core_prep(n, "SELECT id, addr, name, state, flags, verified, created, "
 	    "send_seq, recv_seq, unread, last_seen, timer, peer_receipts, "
 	    "read_seq FROM contacts ORDER BY id");
 	if (s == NULL)
@@ -242,7 +242,7 @@ contact_create(struct node *n, const char *onion, const uint8_t ed_pk[32],
 	*out = NULL;
 	if ((r = node_txn(n)) != 0)
 		return r;
-	if ((s = prep(n, "SELECT COALESCE(MAX(id), 0) + 1 FROM contacts")) ==
+	if ((s = core_prep(n, "SELECT COALESCE(MAX(id), 0) + 1 FROM contacts")) ==
 	    NULL)
 		return ERR_DB;
 	if (sqlite3_step(s) != SQLITE_ROW) {
@@ -253,7 +253,7 @@ contact_create(struct node *n, const char *onion, const uint8_t ed_pk[32],
 	sqlite3_finalize(s);
 	if ((r = store_lookup_hash(n->st, onion, strlen(onion), lookup)) != 0)
 		return r;
-	s = prep(n, "INSERT INTO contacts (id, lookup, addr, name, state, "
+	s = core_prep(n, "INSERT INTO contacts (id, lookup, addr, name, state, "
 	    "created, req_text) VALUES (?, ?, ?, ?, ?, ?, ?)");
 	if (s == NULL)
 		return ERR_DB;
@@ -267,7 +267,7 @@ contact_create(struct node *n, const char *onion, const uint8_t ed_pk[32],
 	}
 	sqlite3_bind_int(s, 5, state);
 	sqlite3_bind_int64(s, 6, (sqlite3_int64)time(NULL));
-	if ((r = step_done(n, s)) != 0)
+	if ((r = core_step(n, s)) != 0)
 		return r;
 
 	c = contact_alloc(n);
@@ -293,7 +293,7 @@ contact_save(struct node *n, struct contact *c)
 
 	if ((r = node_txn(n)) != 0)
 		return r;
-	s = prep(n, "UPDATE contacts SET state = ?, flags = ?, verified = ?, "
+	s = core_prep(n, "UPDATE contacts SET state = ?, flags = ?, verified = ?, "
 	    "send_seq = ?, recv_seq = ?, unread = ?, last_seen = ?, timer = ?, "
 	    "peer_receipts = ?, read_seq = ? WHERE id = ?");
 	if (s == NULL)
@@ -309,7 +309,7 @@ contact_save(struct node *n, struct contact *c)
 	sqlite3_bind_int(s, 9, c->peer_receipts);
 	sqlite3_bind_int64(s, 10, (sqlite3_int64)c->read_seq);
 	sqlite3_bind_int64(s, 11, c->id);
-	return step_done(n, s);
+	return core_step(n, s);
 }
 
 /* Rename (NULL clears). */
@@ -321,14 +321,14 @@ contact_set_name(struct node *n, struct contact *c, const char *name)
 
 	if ((r = node_txn(n)) != 0)
 		return r;
-	if ((s = prep(n, "UPDATE contacts SET name = ? WHERE id = ?")) == NULL)
+	if ((s = core_prep(n, "UPDATE contacts SET name = ? WHERE id = ?")) == NULL)
 		return ERR_DB;
 	if ((r = bind_sealed(n, s, 1, "name", c->id, name)) != 0) {
 		sqlite3_finalize(s);
 		return r;
 	}
 	sqlite3_bind_int64(s, 2, c->id);
-	if ((r = step_done(n, s)) != 0)
+	if ((r = core_step(n, s)) != 0)
 		return r;
 	free(c->name);
 	c->name = name != NULL ? xstrdup(name) : NULL;
@@ -344,7 +344,7 @@ contact_set_text(struct node *n, struct contact *c, const char *text)
 
 	if ((r = node_txn(n)) != 0)
 		return r;
-	if ((s = prep(n, "UPDATE contacts SET req_text = ? WHERE id = ?")) ==
+	if ((s = core_prep(n, "UPDATE contacts SET req_text = ? WHERE id = ?")) ==
 	    NULL)
 		return ERR_DB;
 	if ((r = bind_sealed(n, s, 1, "req_text", c->id, text)) != 0) {
@@ -352,7 +352,7 @@ contact_set_text(struct node *n, struct contact *c, const char *text)
 		return r;
 	}
 	sqlite3_bind_int64(s, 2, c->id);
-	return step_done(n, s);
+	return core_step(n, s);
 }
 
 /* The stored request text. */
@@ -362,7 +362,7 @@ contact_text(struct node *n, struct contact *c)
 	sqlite3_stmt *s;
 	char *t = NULL;
 
-	if ((s = prep(n, "SELECT req_text FROM contacts WHERE id = ?")) ==
+	if ((s = core_prep(n, "SELECT req_text FROM contacts WHERE id = ?")) ==
 	    NULL)
 		return NULL;
 	sqlite3_bind_int64(s, 1, c->id);
@@ -382,10 +382,10 @@ contact_delete(struct node *n, struct contact *c)
 
 	if ((r = node_txn(n)) != 0)
 		return r;
-	if ((s = prep(n, "DELETE FROM contacts WHERE id = ?")) == NULL)
+	if ((s = core_prep(n, "DELETE FROM contacts WHERE id = ?")) == NULL)
 		return ERR_DB;
 	sqlite3_bind_int64(s, 1, c->id);
-	if ((r = step_done(n, s)) != 0)
+	if ((r = core_step(n, s)) != 0)
 		return r;
 	conn_drop_contact(n, c);
 	for (pp = &n->contacts; *pp != NULL; pp = &(*pp)->next) {

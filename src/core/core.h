@@ -142,6 +142,10 @@ int node_txn(struct node *);
 int node_commit(struct node *);
 
 /* contacts.c */
+/* Prepare a statement on the store; logs and returns NULL on failure. */
+struct sqlite3_stmt *core_prep(struct node *, const char *sql);
+/* Step a write to SQLITE_DONE and finalize; ERR_DB (logged) otherwise. */
+int core_step(struct node *, struct sqlite3_stmt *);
 int contacts_load(struct node *);
 void contacts_free(struct node *);
 struct contact *contact_by_onion(struct node *, const char *onion);

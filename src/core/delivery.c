@@ -30,37 +30,6 @@
 
 #define FLUSH_BATCH	64
 
-/* Prepare or log. */
-static sqlite3_stmt *
-prep(struct node *n, const char *sql)
-{
-	sqlite3 *db = store_db(n->st);
-	sqlite3_stmt *s = NULL;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
-		log_error("store: %s: %s", sqlite3_errmsg(db), sql);
-		return NULL;
-	}
-	return s;
-}
-
-/* Step a write and finalize. */
-static int
-done(struct node *n, sqlite3_stmt *s)
-{
-	int rc;
-
-	if (s == NULL)
-		return ERR_DB;
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		log_error("store: %s", sqlite3_errmsg(store_db(n->st)));
-		return ERR_DB;
-	}
-	return 0;
-}
-
 /* Load a contact's ratchet. */
 static int
 ratchet_load(struct node *n, struct contact *c, struct ratchet **out)
@@ -71,7 +40,7 @@ ratchet_load(struct node *n, struct contact *c, struct ratchet **out)
 	int r = ERR_NOTFOUND;
 
 	*out = NULL;
-	if ((s = prep(n, "SELECT ratchet FROM contacts WHERE id = ?")) == NULL)
+	if ((s = core_prep(n, "SELECT ratchet FROM contacts WHERE id = ?")) == NULL)
 		return ERR_DB;
 	sqlite3_bind_int64(s, 1, c->id);
 	if (sqlite3_step(s) == SQLITE_ROW &&
@@ -134,14 +103,14 @@ ratchet_store(struct node *n, struct contact *c, const struct ratchet *rc)
 	secret_free(ser, slen);
 	if (r != 0)
 		return r;
-	if ((s = prep(n, "UPDATE contacts SET ratchet = ? WHERE id = ?")) ==
+	if ((s = core_prep(n, "UPDATE contacts SET ratchet = ? WHERE id = ?")) ==
 	    NULL) {
 		free(ct);
 		return ERR_DB;
 	}
 	sqlite3_bind_blob(s, 1, ct, (int)clen, free);
 	sqlite3_bind_int64(s, 2, c->id);
-	return done(n, s);
+	return core_step(n, s);
 }
 
 /* Encrypt one plaintext as the next seq and store it in the outbox. */
@@ -158,7 +127,7 @@ outbox_add(struct node *n, struct contact *c, struct ratchet *rc,
 	store_be64(ad, seq);
 	if ((r = ratchet_encrypt(rc, ad, sizeof ad, pt, len, hdr, ct)) != 0)
 		goto out;
-	s = prep(n, "INSERT INTO outbox (contact, seq, hdr, ct, msg) "
+	s = core_prep(n, "INSERT INTO outbox (contact, seq, hdr, ct, msg) "
 	    "VALUES (?, ?, ?, ?, ?)");
 	if (s == NULL) {
 		r = ERR_DB;
@@ -173,17 +142,17 @@ outbox_add(struct node *n, struct contact *c, struct ratchet *rc,
 		sqlite3_bind_int64(s, 5, msg_row);
 	else
 		sqlite3_bind_null(s, 5);
-	if ((r = done(n, s)) != 0)
+	if ((r = core_step(n, s)) != 0)
 		goto out;
 	if (msg_row > 0) {
-		s = prep(n, "UPDATE messages SET seq = ? WHERE id = ?");
+		s = core_prep(n, "UPDATE messages SET seq = ? WHERE id = ?");
 		if (s == NULL) {
 			r = ERR_DB;
 			goto out;
 		}
 		sqlite3_bind_int64(s, 1, (sqlite3_int64)seq);
 		sqlite3_bind_int64(s, 2, msg_row);
-		if ((r = done(n, s)) != 0)
+		if ((r = core_step(n, s)) != 0)
 			goto out;
 	}
 	c->send_seq = seq + 1;
@@ -211,7 +180,7 @@ message_insert(struct node *n, struct contact *c, int dir, int64_t seq,
 
 	if ((r = node_txn(n)) != 0)
 		return r;
-	if ((s = prep(n, "SELECT COALESCE(MAX(id), 0) + 1 FROM messages")) ==
+	if ((s = core_prep(n, "SELECT COALESCE(MAX(id), 0) + 1 FROM messages")) ==
 	    NULL)
 		return ERR_DB;
 	if (sqlite3_step(s) != SQLITE_ROW) {
@@ -223,7 +192,7 @@ message_insert(struct node *n, struct contact *c, int dir, int64_t seq,
 	if ((r = store_seal(n->st, "messages", "body", id, body, len, &ct,
 	    &clen)) != 0)
 		return r;
-	s = prep(n, "INSERT INTO messages (id, contact, dir, seq, state, body, "
+	s = core_prep(n, "INSERT INTO messages (id, contact, dir, seq, state, body, "
 	    "time, sent, timer, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
 	    "?)");
 	if (s == NULL) {
@@ -250,7 +219,7 @@ message_insert(struct node *n, struct contact *c, int dir, int64_t seq,
 		n->expiry_dirty = 1;
 	} else
 		sqlite3_bind_null(s, 10);
-	if ((r = done(n, s)) != 0)
+	if ((r = core_step(n, s)) != 0)
 		return r;
 	if (row != NULL)
 		*row = id;
@@ -328,7 +297,7 @@ delivery_encrypt_queued(struct node *n, struct contact *c)
 		return 0;
 	if ((r = node_txn(n)) != 0)
 		return r;
-	s = prep(n, "SELECT id, body, time, timer FROM messages WHERE "
+	s = core_prep(n, "SELECT id, body, time, timer FROM messages WHERE "
 	    "contact = ? AND dir = 0 AND state < 2 AND seq IS NULL ORDER BY id");
 	if (s == NULL)
 		return ERR_DB;
@@ -442,7 +411,7 @@ delivery_on_receipt(struct node *n, struct contact *c, uint64_t seq)
 		return ERR_PROTO;
 	if ((r = node_txn(n)) != 0)
 		return r;
-	s = prep(n, "SELECT id FROM messages WHERE contact = ? AND dir = 0 AND "
+	s = core_prep(n, "SELECT id FROM messages WHERE contact = ? AND dir = 0 AND "
 	    "state = ? AND seq <= ?");
 	if (s == NULL)
 		return ERR_DB;
@@ -456,7 +425,7 @@ delivery_on_receipt(struct node *n, struct contact *c, uint64_t seq)
 	sqlite3_finalize(s);
 	if (r != 0)
 		return r;
-	s = prep(n, "UPDATE messages SET state = ? WHERE contact = ? AND "
+	s = core_prep(n, "UPDATE messages SET state = ? WHERE contact = ? AND "
 	    "dir = 0 AND state = ? AND seq <= ?");
 	if (s == NULL)
 		return ERR_DB;
@@ -464,7 +433,7 @@ delivery_on_receipt(struct node *n, struct contact *c, uint64_t seq)
 	sqlite3_bind_int64(s, 2, c->id);
 	sqlite3_bind_int(s, 3, MSG_DELIVERED);
 	sqlite3_bind_int64(s, 4, (sqlite3_int64)seq);
-	return done(n, s);
+	return core_step(n, s);
 }
 
 /* The user read the conversation: remember up to where. */
@@ -474,7 +443,7 @@ delivery_mark_read(struct node *n, struct contact *c)
 	sqlite3_stmt *s;
 	uint64_t upto = c->read_seq;
 
-	s = prep(n, "SELECT MAX(seq) FROM messages WHERE contact = ? AND "
+	s = core_prep(n, "SELECT MAX(seq) FROM messages WHERE contact = ? AND "
 	    "dir = 1");
 	if (s == NULL)
 		return ERR_DB;
@@ -607,7 +576,7 @@ outbox_settle(struct node *n, struct contact *c, uint64_t upto)
 
 	if ((r = node_txn(n)) != 0)
 		return r;
-	s = prep(n, "SELECT id FROM messages WHERE contact = ? AND dir = 0 AND "
+	s = core_prep(n, "SELECT id FROM messages WHERE contact = ? AND dir = 0 AND "
 	    "state < 2 AND seq < ? AND state < ? ORDER BY seq");
 	if (s == NULL)
 		return ERR_DB;
@@ -623,7 +592,7 @@ outbox_settle(struct node *n, struct contact *c, uint64_t upto)
 	sqlite3_finalize(s);
 	if (r != 0)
 		return r;
-	s = prep(n, "UPDATE messages SET state = ? WHERE contact = ? AND "
+	s = core_prep(n, "UPDATE messages SET state = ? WHERE contact = ? AND "
 	    "dir = 0 AND state < 2 AND seq < ? AND state < ?");
 	if (s == NULL)
 		return ERR_DB;
@@ -631,14 +600,14 @@ outbox_settle(struct node *n, struct contact *c, uint64_t upto)
 	sqlite3_bind_int64(s, 2, c->id);
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)upto);
 	sqlite3_bind_int(s, 4, MSG_DELIVERED);
-	if ((r = done(n, s)) != 0)
+	if ((r = core_step(n, s)) != 0)
 		return r;
-	s = prep(n, "DELETE FROM outbox WHERE contact = ? AND seq < ?");
+	s = core_prep(n, "DELETE FROM outbox WHERE contact = ? AND seq < ?");
 	if (s == NULL)
 		return ERR_DB;
 	sqlite3_bind_int64(s, 1, c->id);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)upto);
-	return done(n, s);
+	return core_step(n, s);
 }
 
 /* ACK(seq): everything <= seq is stored at the peer. */
@@ -687,7 +656,7 @@ delivery_flush(struct node *n, struct contact *c)
 		return;
 	while (more) {
 		more = 0;
-		s = prep(n, "SELECT seq, hdr, ct FROM outbox WHERE contact = ? "
+		s = core_prep(n, "SELECT seq, hdr, ct FROM outbox WHERE contact = ? "
 		    "AND seq >= ? ORDER BY seq LIMIT 64");
 		if (s == NULL)
 			return;
@@ -729,7 +698,7 @@ delivery_outbox_count(struct node *n, struct contact *c)
 	sqlite3_stmt *s;
 	int k = 0;
 
-	s = prep(n, "SELECT COUNT(*) FROM messages WHERE contact = ? AND "
+	s = core_prep(n, "SELECT COUNT(*) FROM messages WHERE contact = ? AND "
 	    "dir = 0 AND state < 2 AND state < ?");
 	if (s == NULL)
 		return 0;
@@ -752,19 +721,19 @@ session_reset_queue(struct node *n, struct contact *c)
 	sqlite3_stmt *s;
 	int r;
 
-	if ((s = prep(n, "DELETE FROM outbox WHERE contact = ?")) == NULL)
+	if ((s = core_prep(n, "DELETE FROM outbox WHERE contact = ?")) == NULL)
 		return ERR_DB;
 	sqlite3_bind_int64(s, 1, c->id);
-	if ((r = done(n, s)) != 0)
+	if ((r = core_step(n, s)) != 0)
 		return r;
-	s = prep(n, "UPDATE messages SET seq = NULL, state = ? WHERE "
+	s = core_prep(n, "UPDATE messages SET seq = NULL, state = ? WHERE "
 	    "contact = ? AND dir = 0 AND state < 2 AND state < ?");
 	if (s == NULL)
 		return ERR_DB;
 	sqlite3_bind_int(s, 1, MSG_QUEUED);
 	sqlite3_bind_int64(s, 2, c->id);
 	sqlite3_bind_int(s, 3, MSG_DELIVERED);
-	if ((r = done(n, s)) != 0)
+	if ((r = core_step(n, s)) != 0)
 		return r;
 	c->send_seq = 0;
 	c->recv_seq = 0;
@@ -890,7 +859,7 @@ message_json(struct node *n, struct contact *c, int64_t id)
 	size_t len;
 	int st, dir;
 
-	s = prep(n, "SELECT dir, seq, state, body, time, sent, timer FROM "
+	s = core_prep(n, "SELECT dir, seq, state, body, time, sent, timer FROM "
 	    "messages WHERE id = ?");
 	if (s == NULL)
 		return NULL;
