@@ -71,6 +71,38 @@ bind_sealed(struct node *n, sqlite3_stmt *s, int idx, const char *column,
 	return r;
 }
 
+/*
+ * The next row id of `table` (inside node_txn): above every id the table
+ * ever had, also deleted ones, so an API client never sees an id reused.
+ * table is one of our literals, never input.
+ */
+int
+core_next_id(struct node *n, const char *table, int64_t *id)
+{
+	sqlite3_stmt *s;
+	char sql[256];
+	int r;
+
+	snprintf(sql, sizeof sql, "SELECT MAX(COALESCE((SELECT MAX(id) FROM "
+	    "%s), 0), COALESCE((SELECT CAST(value AS INTEGER) FROM settings "
+	    "WHERE key = 'next_id.%s'), 1) - 1) + 1", table, table);
+	if ((s = core_prep(n, sql)) == NULL)
+		return ERR_DB;
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return ERR_DB;
+	}
+	*id = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO settings (key, value) "
+	    "VALUES ('next_id.%s', ?)", table);
+	if ((s = core_prep(n, sql)) == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, *id + 1);
+	r = core_step(n, s);
+	return r;
+}
+
 /* Run a prepared write to completion and finalize it (NULL: ERR_DB). */
 int
 core_step(struct node *n, sqlite3_stmt *s)
@@ -242,15 +274,8 @@ contact_create(struct node *n, const char *onion, const uint8_t ed_pk[32],
 	*out = NULL;
 	if ((r = node_txn(n)) != 0)
 		return r;
-	if ((s = core_prep(n, "SELECT COALESCE(MAX(id), 0) + 1 FROM contacts")) ==
-	    NULL)
-		return ERR_DB;
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_finalize(s);
-		return ERR_DB;
-	}
-	id = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	if ((r = core_next_id(n, "contacts", &id)) != 0)
+		return r;
 	if ((r = store_lookup_hash(n->st, onion, strlen(onion), lookup)) != 0)
 		return r;
 	s = core_prep(n, "INSERT INTO contacts (id, lookup, addr, name, state, "

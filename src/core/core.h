@@ -144,6 +144,8 @@ int node_commit(struct node *);
 /* contacts.c */
 /* Prepare a statement on the store; logs and returns NULL on failure. */
 struct sqlite3_stmt *core_prep(struct node *, const char *sql);
+/* The next id of a table, never reused (inside node_txn). */
+int core_next_id(struct node *, const char *table, int64_t *id);
 /* Step a write to SQLITE_DONE and finalize; ERR_DB (logged) otherwise. */
 int core_step(struct node *, struct sqlite3_stmt *);
 int contacts_load(struct node *);

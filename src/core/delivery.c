@@ -180,15 +180,8 @@ message_insert(struct node *n, struct contact *c, int dir, int64_t seq,
 
 	if ((r = node_txn(n)) != 0)
 		return r;
-	if ((s = core_prep(n, "SELECT COALESCE(MAX(id), 0) + 1 FROM messages")) ==
-	    NULL)
-		return ERR_DB;
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_finalize(s);
-		return ERR_DB;
-	}
-	id = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	if ((r = core_next_id(n, "messages", &id)) != 0)
+		return r;
 	if ((r = store_seal(n->st, "messages", "body", id, body, len, &ct,
 	    &clen)) != 0)
 		return r;
