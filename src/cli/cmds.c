@@ -90,7 +90,8 @@ const struct cli_cmd cli_cmds[] = {
 	    "Shows the safety number of you and CONTACT (12 groups of 5\n"
 	    "digits, the same on both sides) and a QR code of it. Compare\n"
 	    "them in person or over a channel you trust; if they match, mark\n"
-	    "the contact verified with --confirm (kept until you remove it).\n"
+	    "the contact verified with --confirm (kept until their session is\n"
+	    "reset, which asks you to compare again).\n"
 	    "A different number means you do not have each other's address.\n",
 	    cmd_verify },
 	{ "passwd", "[--remove]", "set, change or remove the passphrase",

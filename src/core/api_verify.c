@@ -4,7 +4,8 @@
  * user compared it with them.
  *
  * A contact's key is its address, so a verified contact can never change
- * key: the mark stays until the contact is removed.
+ * key; but a re-established session (session_alert in delivery.c) clears
+ * the mark, because it can mean their device or key holder changed.
  */
 #include <jansson.h>
 
