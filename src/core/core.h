@@ -219,6 +219,13 @@ void delivery_release(struct node *);
 /* Transmit outbox rows from tx_next on the live connection. */
 void delivery_flush(struct node *, struct contact *);
 int delivery_outbox_count(struct node *, struct contact *);
+/* Replace the contact's cached ratchet with rc (stored before the commit). */
+void ratchet_set(struct contact *, struct ratchet *rc);
+/* Encrypt a plaintext as the next seq into the outbox (inside node_txn). */
+int outbox_add(struct node *, struct contact *, struct ratchet *,
+    const uint8_t *pt, size_t len, int64_t msg_row);
+
+/* session.c */
 /* Ratchet set-up on the connection where the contact became mutual. */
 int session_start_bob(struct node *, struct contact *, struct pconn *);
 int session_start_alice(struct node *, struct contact *, struct pconn *,
