@@ -17,7 +17,6 @@
 #include "cli/cli.h"
 #include "cli/client.h"
 
-int cmd_chat(struct cli *, int, char **);
 
 #define CHAT_MAX_PENDING 4096	/* message ids we wait ticks for */
 

@@ -10,15 +10,6 @@
 #include "cli/cli.h"
 #include "cli/client.h"
 
-int cmd_add(struct cli *, int, char **);
-int cmd_requests(struct cli *, int, char **);
-int cmd_accept(struct cli *, int, char **);
-int cmd_reject(struct cli *, int, char **);
-int cmd_block(struct cli *, int, char **);
-int cmd_unblock(struct cli *, int, char **);
-int cmd_remove(struct cli *, int, char **);
-int cmd_rename(struct cli *, int, char **);
-int cmd_contacts(struct cli *, int, char **);
 
 /* A string member or "". */
 static const char *

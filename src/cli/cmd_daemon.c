@@ -10,15 +10,6 @@
 #include "cli/client.h"
 #include "cli/qr.h"
 
-int cmd_id(struct cli *, int, char **);
-int cmd_status(struct cli *, int, char **);
-int cmd_unlock(struct cli *, int, char **);
-int cmd_lock(struct cli *, int, char **);
-int cmd_stop(struct cli *, int, char **);
-int cmd_help(struct cli *, int, char **);
-int cmd_passwd(struct cli *, int, char **);
-int cmd_settings(struct cli *, int, char **);
-int cmd_set(struct cli *, int, char **);
 
 /* A string member or "". */
 static const char *

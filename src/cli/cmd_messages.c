@@ -13,10 +13,6 @@
 #include "cli/cli.h"
 #include "cli/client.h"
 
-int cmd_send(struct cli *, int, char **);
-int cmd_log(struct cli *, int, char **);
-int cmd_watch(struct cli *, int, char **);
-int cmd_timer(struct cli *, int, char **);
 
 /* "30s", "5m", "2h", "1d", "4w" or plain seconds; "off" is 0; -1 if bad. */
 static long

@@ -18,7 +18,6 @@
 #include "cli/qr.h"
 #include "crypto/safety.h"
 
-int cmd_verify(struct cli *, int, char **);
 
 #define GROUPS_PER_LINE	4
 

@@ -3,30 +3,6 @@
 
 #include "cli/cli.h"
 
-int cmd_id(struct cli *, int, char **);
-int cmd_status(struct cli *, int, char **);
-int cmd_unlock(struct cli *, int, char **);
-int cmd_lock(struct cli *, int, char **);
-int cmd_stop(struct cli *, int, char **);
-int cmd_help(struct cli *, int, char **);
-int cmd_add(struct cli *, int, char **);
-int cmd_requests(struct cli *, int, char **);
-int cmd_accept(struct cli *, int, char **);
-int cmd_reject(struct cli *, int, char **);
-int cmd_block(struct cli *, int, char **);
-int cmd_unblock(struct cli *, int, char **);
-int cmd_remove(struct cli *, int, char **);
-int cmd_rename(struct cli *, int, char **);
-int cmd_contacts(struct cli *, int, char **);
-int cmd_send(struct cli *, int, char **);
-int cmd_log(struct cli *, int, char **);
-int cmd_watch(struct cli *, int, char **);
-int cmd_timer(struct cli *, int, char **);
-int cmd_chat(struct cli *, int, char **);
-int cmd_passwd(struct cli *, int, char **);
-int cmd_settings(struct cli *, int, char **);
-int cmd_set(struct cli *, int, char **);
-int cmd_verify(struct cli *, int, char **);
 
 const struct cli_cmd cli_cmds[] = {
 	{ "id", "[--qr]", "print your onion address",
