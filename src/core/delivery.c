@@ -29,6 +29,7 @@
 #include "util/xmalloc.h"
 
 #define FLUSH_BATCH	64
+#define FLUSH_BATCH_STR	"64"	/* the same, for the SQL LIMIT */
 
 /* Load a contact's ratchet. */
 static int
@@ -642,46 +643,39 @@ delivery_flush(struct node *n, struct contact *c)
 {
 	struct wire_msg m;
 	sqlite3_stmt *s;
-	uint64_t first = 0, last = 0;
-	int rc, sent = 0, more = 1;
+	int batch;
 
+	/*
+	 * "sent" is not written to disk (it would cost a commit per burst):
+	 * message_json derives it from tx_next while the connection lives.
+	 */
 	if (c->live == NULL || !peer_is_up(c->live->peer) || !c->resumed)
 		return;
-	while (more) {
-		more = 0;
+	do {
 		s = core_prep(n, "SELECT seq, hdr, ct FROM outbox WHERE contact = ? "
-		    "AND seq >= ? ORDER BY seq LIMIT 64");
+		    "AND seq >= ? ORDER BY seq LIMIT " FLUSH_BATCH_STR);
 		if (s == NULL)
 			return;
 		sqlite3_bind_int64(s, 1, c->id);
 		sqlite3_bind_int64(s, 2, (sqlite3_int64)c->tx_next);
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		batch = 0;
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			if (sqlite3_column_bytes(s, 1) != RATCHET_HEADER_LEN)
+				break;
 			memset(&m, 0, sizeof m);
 			m.type = WIRE_MSG;
 			m.u.msg.seq = (uint64_t)sqlite3_column_int64(s, 0);
-			if (sqlite3_column_bytes(s, 1) != RATCHET_HEADER_LEN)
-				continue;
 			memcpy(m.u.msg.header, sqlite3_column_blob(s, 1),
 			    RATCHET_HEADER_LEN);
 			m.u.msg.ct = sqlite3_column_blob(s, 2);
 			m.u.msg.ct_len = (size_t)sqlite3_column_bytes(s, 2);
 			if (conn_send(c, &m) != 0)
 				break;
-			if (sent++ == 0)
-				first = m.u.msg.seq;
-			last = m.u.msg.seq;
 			c->tx_next = m.u.msg.seq + 1;
-			if (sent % FLUSH_BATCH == 0)
-				more = 1;
+			batch++;
 		}
 		sqlite3_finalize(s);
-	}
-	/*
-	 * "sent" is not written to disk (it would cost a commit per burst):
-	 * message_json derives it from tx_next while the connection lives.
-	 */
-	(void)first;
-	(void)last;
+	} while (batch == FLUSH_BATCH);
 }
 
 /* Rows waiting in the outbox (or not yet encrypted). */
