@@ -1,8 +1,11 @@
 /*
  * api.c -- what the local API can ask of the node: contacts, requests,
  * messages, events. Parameters arrive validated for type; the checks of
- * meaning (addresses, states, limits) are here. Errors carry RPC_E_* codes.
+ * meaning (addresses, states, limits) are here. Errors carry API_E_* codes
+ * (api.h); src/rpc maps them to JSON-RPC codes.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,32 +19,43 @@
 #include "core/node.h"
 #include "core/plain.h"
 #include "net/wire.h"
-#include "rpc/rpc.h"
 #include "store/store.h"
 #include "util/err.h"
 #include "util/log.h"
 #include "util/utf8.h"
 #include "util/xmalloc.h"
 
+int
+api_fail(struct api_err *err, enum api_code code, const char *fmt, ...)
+{
+	va_list ap;
+
+	err->code = code;
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof err->message, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 /* Map a contact_lookup failure to an API error. */
 static int
-lookup_fail(struct rpc_error *err, int r, const char *what)
+lookup_fail(struct api_err *err, int r, const char *what)
 {
 	switch (r) {
 	case ERR_NOTFOUND:
-		return rpc_fail(err, RPC_E_NO_CONTACT, "no contact \"%.80s\"; "
+		return api_fail(err, API_E_NO_CONTACT, "no contact \"%.80s\"; "
 		    "'warren contacts' lists them", what);
 	case ERR_EXISTS:
-		return rpc_fail(err, RPC_E_AMBIGUOUS, "\"%.80s\" names more "
+		return api_fail(err, API_E_AMBIGUOUS, "\"%.80s\" names more "
 		    "than one contact; use the address", what);
 	default:
-		return rpc_fail(err, RPC_E_BAD_ADDRESS, "%s", err_str(r));
+		return api_fail(err, API_E_BAD_ADDRESS, "%s", err_str(r));
 	}
 }
 
 /* Find a contact or fail. */
 static struct contact *
-find(struct node *n, const char *who, struct rpc_error *err)
+find(struct node *n, const char *who, struct api_err *err)
 {
 	struct contact *c;
 	int r;
@@ -55,10 +69,10 @@ find(struct node *n, const char *who, struct rpc_error *err)
 
 /* A database failure as an API error. */
 static int
-db_fail(struct node *n, struct rpc_error *err, int r)
+db_fail(struct node *n, struct api_err *err, int r)
 {
 	(void)n;
-	return rpc_fail(err, RPC_E_INTERNAL, "storage failed: %s", err_str(r));
+	return api_fail(err, API_E_INTERNAL, "storage failed: %s", err_str(r));
 }
 
 /* Tell subscribers a contact changed (UIs refresh their lists). */
@@ -71,25 +85,25 @@ changed(struct node *n, const char *onion, const char *name, const char *what)
 
 /* Check a contact name: UTF-8, no control characters, <= 64 bytes. */
 static int
-check_name(const char *name, struct rpc_error *err)
+check_name(const char *name, struct api_err *err)
 {
 	if (name == NULL)
 		return 0;
 	if (strlen(name) > WARREN_MAX_NICK)
-		return rpc_fail(err, RPC_E_TOO_LONG, "name is %zu bytes; the "
+		return api_fail(err, API_E_TOO_LONG, "name is %zu bytes; the "
 		    "limit is %d", strlen(name), WARREN_MAX_NICK);
 	if (utf8_check(name, strlen(name), 0) != 0)
-		return rpc_fail(err, RPC_E_BAD_TEXT, "name must be UTF-8 "
+		return api_fail(err, API_E_BAD_TEXT, "name must be UTF-8 "
 		    "text without control characters");
 	if (name[0] == '\0')
-		return rpc_fail(err, RPC_E_PARAMS, "name is empty");
+		return api_fail(err, API_E_PARAMS, "name is empty");
 	return 0;
 }
 
 /* contacts.add */
 int
 api_contact_add(struct node *n, const char *addr, const char *name,
-    const char *text, json_t **res, struct rpc_error *err)
+    const char *text, json_t **res, struct api_err *err)
 {
 	struct contact *c;
 	char onion[ONION_LEN + 1];
@@ -97,23 +111,23 @@ api_contact_add(struct node *n, const char *addr, const char *name,
 	int r;
 
 	if ((r = onion_parse(addr, pk, onion)) != 0)
-		return rpc_fail(err, RPC_E_BAD_ADDRESS, "%s", err_str(r));
+		return api_fail(err, API_E_BAD_ADDRESS, "%s", err_str(r));
 	if (strcmp(onion, identity_onion(n->id)) == 0)
-		return rpc_fail(err, RPC_E_SELF, "that is your own address");
+		return api_fail(err, API_E_SELF, "that is your own address");
 	if (check_name(name, err) != 0)
 		return -1;
 	if (text != NULL && strlen(text) > WARREN_MAX_REQUEST_TEXT)
-		return rpc_fail(err, RPC_E_TOO_LONG, "message is %zu bytes; "
+		return api_fail(err, API_E_TOO_LONG, "message is %zu bytes; "
 		    "the limit is %d", strlen(text), WARREN_MAX_REQUEST_TEXT);
 	if (text != NULL && utf8_check(text, strlen(text), 1) != 0)
-		return rpc_fail(err, RPC_E_BAD_TEXT, "message must be UTF-8 "
+		return api_fail(err, API_E_BAD_TEXT, "message must be UTF-8 "
 		    "text without control characters");
 	if ((c = contact_by_onion(n, onion)) != NULL) {
 		if (c->state == CONTACT_BLOCKED)
-			return rpc_fail(err, RPC_E_BLOCKED, "%s is blocked; "
+			return api_fail(err, API_E_BLOCKED, "%s is blocked; "
 			    "'warren unblock' first", onion);
 		if (c->state != CONTACT_IN_REQUEST)
-			return rpc_fail(err, RPC_E_EXISTS, "%s is already %s",
+			return api_fail(err, API_E_EXISTS, "%s is already %s",
 			    onion, c->state == CONTACT_MUTUAL ?
 			    "a contact" : "requested");
 		/* They asked us already: adding them is accepting. */
@@ -133,7 +147,7 @@ api_contact_add(struct node *n, const char *addr, const char *name,
 /* contacts.accept */
 int
 api_contact_accept(struct node *n, const char *who, json_t **res,
-    struct rpc_error *err)
+    struct api_err *err)
 {
 	struct contact *c;
 	int r;
@@ -141,7 +155,7 @@ api_contact_accept(struct node *n, const char *who, json_t **res,
 	if ((c = find(n, who, err)) == NULL)
 		return -1;
 	if (c->state != CONTACT_IN_REQUEST)
-		return rpc_fail(err, RPC_E_NO_REQUEST, "no pending request "
+		return api_fail(err, API_E_NO_REQUEST, "no pending request "
 		    "from %s", c->onion);
 	c->state = CONTACT_MUTUAL;
 	if ((r = contact_save(n, c)) != 0 || (r = event_emit(n,
@@ -156,7 +170,7 @@ api_contact_accept(struct node *n, const char *who, json_t **res,
 /* contacts.reject: nothing about the request is kept. */
 int
 api_contact_reject(struct node *n, const char *who, json_t **res,
-    struct rpc_error *err)
+    struct api_err *err)
 {
 	struct wire_msg m;
 	struct contact *c;
@@ -166,7 +180,7 @@ api_contact_reject(struct node *n, const char *who, json_t **res,
 	if ((c = find(n, who, err)) == NULL)
 		return -1;
 	if (c->state != CONTACT_IN_REQUEST)
-		return rpc_fail(err, RPC_E_NO_REQUEST, "no pending request "
+		return api_fail(err, API_E_NO_REQUEST, "no pending request "
 		    "from %s", c->onion);
 	memset(&m, 0, sizeof m);
 	m.type = WIRE_CONTACT_RESPONSE;
@@ -182,7 +196,7 @@ api_contact_reject(struct node *n, const char *who, json_t **res,
 /* contacts.block: by contact or by any address. */
 int
 api_contact_block(struct node *n, const char *who, json_t **res,
-    struct rpc_error *err)
+    struct api_err *err)
 {
 	struct contact *c;
 	char onion[ONION_LEN + 1];
@@ -192,7 +206,7 @@ api_contact_block(struct node *n, const char *who, json_t **res,
 	if ((r = contact_lookup(n, who, &c)) == ERR_NOTFOUND &&
 	    onion_parse(who, pk, onion) == 0) {
 		if (strcmp(onion, identity_onion(n->id)) == 0)
-			return rpc_fail(err, RPC_E_SELF, "that is your own "
+			return api_fail(err, API_E_SELF, "that is your own "
 			    "address");
 		if ((r = contact_create(n, onion, pk, NULL, CONTACT_BLOCKED,
 		    NULL, &c)) != 0 || (r = node_commit(n)) != 0)
@@ -214,7 +228,7 @@ api_contact_block(struct node *n, const char *who, json_t **res,
 /* contacts.unblock */
 int
 api_contact_unblock(struct node *n, const char *who, json_t **res,
-    struct rpc_error *err)
+    struct api_err *err)
 {
 	struct contact *c;
 	char onion[ONION_LEN + 1];
@@ -223,7 +237,7 @@ api_contact_unblock(struct node *n, const char *who, json_t **res,
 	if ((c = find(n, who, err)) == NULL)
 		return -1;
 	if (c->state != CONTACT_BLOCKED)
-		return rpc_fail(err, RPC_E_STATE, "%s is not blocked",
+		return api_fail(err, API_E_STATE, "%s is not blocked",
 		    c->onion);
 	if (c->flags & CF_HAS_RATCHET) {
 		c->state = CONTACT_MUTUAL;
@@ -245,7 +259,7 @@ api_contact_unblock(struct node *n, const char *who, json_t **res,
 /* contacts.remove: the contact and its history. */
 int
 api_contact_remove(struct node *n, const char *who, json_t **res,
-    struct rpc_error *err)
+    struct api_err *err)
 {
 	struct contact *c;
 	char onion[ONION_LEN + 1];
@@ -266,7 +280,7 @@ api_contact_remove(struct node *n, const char *who, json_t **res,
 /* contacts.rename */
 int
 api_contact_rename(struct node *n, const char *who, const char *name,
-    json_t **res, struct rpc_error *err)
+    json_t **res, struct api_err *err)
 {
 	struct contact *c;
 	int r;
@@ -284,7 +298,7 @@ api_contact_rename(struct node *n, const char *who, const char *name,
 /* contacts.list / requests.list */
 int
 api_contact_list(struct node *n, int requests, json_t **res,
-    struct rpc_error *err)
+    struct api_err *err)
 {
 	struct contact *c;
 	json_t *a = json_array(), *j;
@@ -308,7 +322,7 @@ api_contact_list(struct node *n, int requests, json_t **res,
 /* messages.send; timer < 0: the conversation's timer. */
 int
 api_message_send(struct node *n, const char *who, const char *text,
-    int64_t timer, int force, json_t **res, struct rpc_error *err)
+    int64_t timer, int force, json_t **res, struct api_err *err)
 {
 	struct contact *c;
 	int64_t id;
@@ -317,22 +331,22 @@ api_message_send(struct node *n, const char *who, const char *text,
 	if ((c = find(n, who, err)) == NULL)
 		return -1;
 	if (text[0] == '\0')
-		return rpc_fail(err, RPC_E_PARAMS, "message is empty");
+		return api_fail(err, API_E_PARAMS, "message is empty");
 	if (strlen(text) > WARREN_MAX_TEXT)
-		return rpc_fail(err, RPC_E_TOO_LONG, "message is %zu bytes; "
+		return api_fail(err, API_E_TOO_LONG, "message is %zu bytes; "
 		    "the limit is %d", strlen(text), WARREN_MAX_TEXT);
 	if (utf8_check(text, strlen(text), 1) != 0)
-		return rpc_fail(err, RPC_E_BAD_TEXT, "message must be UTF-8 "
+		return api_fail(err, API_E_BAD_TEXT, "message must be UTF-8 "
 		    "text without control characters (newlines and tabs are "
 		    "fine)");
 	if (c->state == CONTACT_BLOCKED)
-		return rpc_fail(err, RPC_E_BLOCKED, "%s is blocked", c->onion);
+		return api_fail(err, API_E_BLOCKED, "%s is blocked", c->onion);
 	if (c->state == CONTACT_IN_REQUEST)
-		return rpc_fail(err, RPC_E_STATE, "accept %s's request first",
+		return api_fail(err, API_E_STATE, "accept %s's request first",
 		    c->onion);
 	if (c->flags & CF_ALERT) {
 		if (!force)
-			return rpc_fail(err, RPC_E_UNVERIFIED_CHANGE, "the "
+			return api_fail(err, API_E_UNVERIFIED_CHANGE, "the "
 			    "encrypted session with %s was set up again: "
 			    "compare safety numbers ('warren verify'), or send "
 			    "anyway with --force", c->name != NULL ? c->name :
@@ -354,7 +368,7 @@ api_message_send(struct node *n, const char *who, const char *text,
 /* messages.list {contact, limit, before}: newest last. */
 int
 api_message_list(struct node *n, const char *who, json_int_t limit,
-    json_int_t before, int mark_read, json_t **res, struct rpc_error *err)
+    json_int_t before, int mark_read, json_t **res, struct api_err *err)
 {
 	struct contact *c;
 	sqlite3_stmt *s;
@@ -391,7 +405,7 @@ api_message_list(struct node *n, const char *who, json_int_t limit,
 /* contacts.set_timer: 0 (off) or 30 s .. 4 weeks, for both sides. */
 int
 api_contact_set_timer(struct node *n, const char *who, json_int_t secs,
-    json_t **res, struct rpc_error *err)
+    json_t **res, struct api_err *err)
 {
 	struct contact *c;
 	char line[128], words[32];
@@ -400,15 +414,15 @@ api_contact_set_timer(struct node *n, const char *who, json_int_t secs,
 	if ((c = find(n, who, err)) == NULL)
 		return -1;
 	if (secs != 0 && (secs < 30 || secs > PLAIN_MAX_TIMER))
-		return rpc_fail(err, RPC_E_PARAMS, "the timer is off (0) or "
+		return api_fail(err, API_E_PARAMS, "the timer is off (0) or "
 		    "from 30 seconds to 4 weeks (%d seconds)", PLAIN_MAX_TIMER);
 	if (c->state != CONTACT_MUTUAL)
-		return rpc_fail(err, RPC_E_STATE, "%s is not a contact yet",
+		return api_fail(err, API_E_STATE, "%s is not a contact yet",
 		    c->onion);
 	/* The peer learns it in order with the messages around it. */
 	if ((r = delivery_send_control(n, c, PLAIN_TIMER, "",
 	    (uint32_t)secs)) == ERR_STATE)
-		return rpc_fail(err, RPC_E_STATE, "the session with %s is not "
+		return api_fail(err, API_E_STATE, "the session with %s is not "
 		    "set up yet; try again once you have talked", c->onion);
 	if (r != 0)
 		return db_fail(n, err, r);
@@ -430,7 +444,7 @@ api_contact_set_timer(struct node *n, const char *who, json_int_t secs,
 
 /* settings.get */
 int
-api_settings_get(struct node *n, json_t **res, struct rpc_error *err)
+api_settings_get(struct node *n, json_t **res, struct api_err *err)
 {
 	char *nick = NULL;
 
@@ -446,7 +460,7 @@ api_settings_get(struct node *n, json_t **res, struct rpc_error *err)
 /* settings.set {key, value} */
 int
 api_settings_set(struct node *n, const char *key, json_t *value,
-    json_t **res, struct rpc_error *err)
+    json_t **res, struct api_err *err)
 {
 	struct contact *c;
 	int r, on;
@@ -455,7 +469,7 @@ api_settings_set(struct node *n, const char *key, json_t *value,
 		const char *v = json_string_value(value);
 
 		if (v == NULL)
-			return rpc_fail(err, RPC_E_PARAMS, "nick is a string");
+			return api_fail(err, API_E_PARAMS, "nick is a string");
 		if (v[0] != '\0' && check_name(v, err) != 0)
 			return -1;
 		if ((r = store_setting_set(n->st, "nick", v)) != 0)
@@ -463,7 +477,7 @@ api_settings_set(struct node *n, const char *key, json_t *value,
 	} else if (strcmp(key, "refuse_requests") == 0 ||
 	    strcmp(key, "read_receipts") == 0) {
 		if (!json_is_boolean(value))
-			return rpc_fail(err, RPC_E_PARAMS, "%s is true or "
+			return api_fail(err, API_E_PARAMS, "%s is true or "
 			    "false", key);
 		on = json_is_true(value);
 		if ((r = store_setting_set(n->st, key, on ? "1" : "0")) != 0)
@@ -480,7 +494,7 @@ api_settings_set(struct node *n, const char *key, json_t *value,
 			(void)node_txn(n);
 		}
 	} else
-		return rpc_fail(err, RPC_E_PARAMS, "unknown setting \"%.64s\" "
+		return api_fail(err, API_E_PARAMS, "unknown setting \"%.64s\" "
 		    "(nick, refuse_requests, read_receipts)", key);
 	if ((r = node_commit(n)) != 0)
 		return db_fail(n, err, r);
@@ -490,77 +504,24 @@ api_settings_set(struct node *n, const char *key, json_t *value,
 /* daemon.passwd {old?, new?}: set, change or remove the passphrase. */
 int
 api_passwd(struct node *n, const char *old, const char *new, json_t **res,
-    struct rpc_error *err)
+    struct api_err *err)
 {
 	int had = store_has_passphrase(n->st), r;
 
 	if (had && old == NULL)
-		return rpc_fail(err, RPC_E_PARAMS, "missing parameter \"old\" "
+		return api_fail(err, API_E_PARAMS, "missing parameter \"old\" "
 		    "(the current passphrase)");
 	if (new != NULL && new[0] == '\0')
-		return rpc_fail(err, RPC_E_PARAMS, "the new passphrase is "
+		return api_fail(err, API_E_PARAMS, "the new passphrase is "
 		    "empty (leave it out to remove the passphrase)");
 	r = store_set_passphrase(n->st, had ? old : NULL, new);
 	if (r == ERR_PASSPHRASE || r == ERR_AUTH)
-		return rpc_fail(err, RPC_E_PASSPHRASE, "wrong passphrase");
+		return api_fail(err, API_E_PASSPHRASE, "wrong passphrase");
 	if (r != 0)
-		return rpc_fail(err, RPC_E_INTERNAL, "could not change the "
+		return api_fail(err, API_E_INTERNAL, "could not change the "
 		    "passphrase: %s", err_str(r));
 	log_info("passphrase %s", new == NULL ? "removed" : had ? "changed" :
 	    "set");
 	*res = json_pack("{s:b}", "passphrase", new != NULL);
-	return 0;
-}
-
-#define REPLAY_CHUNK_BYTES	(256 * 1024)	/* then wait for the client */
-
-/* Replay helper for events.subscribe: stop when the client's buffer fills. */
-static int
-replay_one(json_t *ev, void *arg)
-{
-	struct rpc_client *cl = arg;
-
-	rpc_client_notify(cl, ev);
-	rpc_client_subscribe(cl, json_integer_value(json_object_get(ev,
-	    "id")));
-	return rpc_client_pending(cl) > REPLAY_CHUNK_BYTES;
-}
-
-/*
- * Replay the next chunk of a subscriber's backlog (the RPC server calls
- * this again when the client has read what it got). Returns 1 when the
- * backlog is done and the client follows live events.
- */
-int
-node_events_more(struct node *n, struct rpc_client *cl, long long cursor)
-{
-	int stopped = 0;
-
-	if (events_replay_from(n, cursor, replay_one, cl, &stopped) != 0)
-		return 1;
-	return !stopped;
-}
-
-/* events.subscribe {since} */
-int
-api_events_subscribe(struct node *n, struct rpc_client *cl,
-    json_int_t since, json_t **res, struct rpc_error *err)
-{
-	json_int_t last;
-
-	node_flush(n);
-	last = events_last_id(n);
-	if (since < 0)
-		since = last;	/* only new events */
-	*res = json_pack("{s:I, s:I}", "since", since, "last", last);
-	/*
-	 * The reply is queued first, then the backlog in chunks as the
-	 * client reads it (so a long one never overflows its buffer), then
-	 * live events.
-	 */
-	rpc_client_queue_result(cl, *res);
-	*res = NULL;
-	rpc_client_subscribe(cl, since);
-	rpc_client_replaying(cl, !node_events_more(n, cl, since));
 	return 0;
 }

@@ -10,46 +10,46 @@
 #include <jansson.h>
 
 #include "warren/rpc.h"
+#include "core/api.h"
 #include "core/api_verify.h"
 #include "core/core.h"
 #include "crypto/safety.h"
-#include "rpc/rpc.h"
 #include "util/err.h"
 #include "util/log.h"
 
 /* contacts.verify {contact, confirm?} */
 int
 api_contact_verify(struct node *n, const char *who, int confirm,
-    json_t **res, struct rpc_error *err)
+    json_t **res, struct api_err *err)
 {
 	struct contact *c;
 	char digits[SAFETY_LEN + 1];
 	int r;
 
 	if ((r = contact_lookup(n, who, &c)) == ERR_NOTFOUND)
-		return rpc_fail(err, RPC_E_NO_CONTACT, "no contact \"%.80s\"; "
+		return api_fail(err, API_E_NO_CONTACT, "no contact \"%.80s\"; "
 		    "'warren contacts' lists them", who);
 	else if (r == ERR_EXISTS)
-		return rpc_fail(err, RPC_E_AMBIGUOUS, "\"%.80s\" names more "
+		return api_fail(err, API_E_AMBIGUOUS, "\"%.80s\" names more "
 		    "than one contact; use the address", who);
 	else if (r != 0)
-		return rpc_fail(err, RPC_E_BAD_ADDRESS, "%s", err_str(r));
+		return api_fail(err, API_E_BAD_ADDRESS, "%s", err_str(r));
 	if ((r = safety_number(digits, identity_ed_pk(n->id), c->ed_pk)) != 0)
-		return rpc_fail(err, RPC_E_INTERNAL, "safety number: %s",
+		return api_fail(err, API_E_INTERNAL, "safety number: %s",
 		    err_str(r));
 	if (confirm && (!c->verified || (c->flags & CF_ALERT))) {
 		c->verified = 1;
 		c->flags &= ~CF_ALERT;	/* compared in person: acknowledged */
 		if ((r = contact_save(n, c)) != 0) {
 			c->verified = 0;
-			return rpc_fail(err, RPC_E_INTERNAL, "storage failed: "
+			return api_fail(err, API_E_INTERNAL, "storage failed: "
 			    "%s", err_str(r));
 		}
 		/* A failed commit reloads the contacts: c is gone then. */
 		if ((r = event_emit(n, RPC_EV_VERIFIED, json_pack("{s:s, s:s?}",
 		    "contact", c->onion, "name", c->name))) != 0 ||
 		    (r = node_commit(n)) != 0)
-			return rpc_fail(err, RPC_E_INTERNAL, "storage failed: "
+			return api_fail(err, API_E_INTERNAL, "storage failed: "
 			    "%s", err_str(r));
 		log_info("contact %s marked verified", c->onion);
 	}

@@ -5,7 +5,7 @@
 #include <jansson.h>
 
 struct node;
-struct rpc_error;
+struct api_err;
 
 /*
  * The safety number of a contact (address or unambiguous name) and its
@@ -14,6 +14,6 @@ struct rpc_error;
  * safety_number, verified}, or -1 with err filled.
  */
 int api_contact_verify(struct node *, const char *who, int confirm,
-    json_t **res, struct rpc_error *);
+    json_t **res, struct api_err *);
 
 #endif

@@ -24,7 +24,7 @@ struct listener;
 struct socks_req;
 struct store;
 struct tor;
-struct rpc_server;
+struct node_sink;
 
 enum contact_state {
 	CONTACT_OUT_REQUEST = 1,	/* we asked them; no answer yet */
@@ -106,7 +106,8 @@ struct node {
 	struct store *st;
 	struct identity *id;
 	struct tor *tor;
-	struct rpc_server *rpc;
+	const struct node_sink *sink;	/* where events go (the RPC server) */
+	void *sink_arg;
 	struct listener *lis;
 	struct peer_cfg pcfg;
 	int up;

@@ -10,7 +10,7 @@
 #include <sqlite3.h>
 
 #include "core/core.h"
-#include "rpc/rpc.h"
+#include "core/node.h"
 #include "store/store.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -121,8 +121,8 @@ events_flush(struct node *n)
 
 	while ((ne = n->ev_head) != NULL) {
 		n->ev_head = ne->next;
-		if (n->rpc != NULL)
-			rpc_server_event(n->rpc, ne->id, ne->ev);
+		if (n->sink != NULL && n->sink->event != NULL)
+			n->sink->event(n->sink_arg, ne->id, ne->ev);
 		json_decref(ne->ev);
 		free(ne);
 	}

@@ -23,7 +23,6 @@
 #include "net/listener.h"
 #include "net/peer.h"
 #include "crypto/identity.h"
-#include "rpc/rpc.h"
 #include "store/store.h"
 #include "tor/tor.h"
 #include "util/err.h"
@@ -178,8 +177,8 @@ node_commit(struct node *n)
 	}
 	conn_after_commit(n);
 	events_flush(n);
-	if (n->rpc != NULL)
-		rpc_server_release(n->rpc);
+	if (n->sink != NULL && n->sink->committed != NULL)
+		n->sink->committed(n->sink_arg);
 	if (n->expiry_dirty)
 		expiry_schedule(n);
 	return 0;
@@ -380,10 +379,27 @@ node_free(struct node *n)
 
 /* Where events go. */
 void
-node_set_rpc(struct node *n, struct rpc_server *rpc)
+node_set_sink(struct node *n, const struct node_sink *sink, void *arg)
 {
-	if (n != NULL)
-		n->rpc = rpc;
+	if (n != NULL) {
+		n->sink = sink;
+		n->sink_arg = arg;
+	}
+}
+
+/* Replay durable events after `since` until cb returns non-zero. */
+int
+node_events_replay(struct node *n, long long since,
+    int (*cb)(json_t *, void *), void *arg, int *stopped)
+{
+	return events_replay_from(n, since, cb, arg, stopped);
+}
+
+/* The id of the newest durable event. */
+long long
+node_events_last(struct node *n)
+{
+	return events_last_id(n);
 }
 
 /* 1 while the storage key is not in memory. */

@@ -29,8 +29,15 @@ struct node_opts {
  */
 int node_open(struct node **, struct event_base *, const struct node_opts *);
 void node_free(struct node *);
-/* The RPC server events go to (may be NULL). */
-void node_set_rpc(struct node *, struct rpc_server *);
+/* Where the node's output goes (the RPC server); the layer above fills it. */
+struct node_sink {
+	/* An event the last commit made durable (ev is borrowed). */
+	void (*event)(void *arg, json_int_t id, json_t *ev);
+	/* A commit happened: send what waited for it. */
+	void (*committed)(void *arg);
+};
+/* Set the sink (NULL: events are only stored). */
+void node_set_sink(struct node *, const struct node_sink *, void *arg);
 
 int node_locked(const struct node *);
 int node_has_passphrase(const struct node *);
@@ -46,9 +53,13 @@ json_t *node_status(struct node *);
 int node_txn_open(const struct node *);
 /* Commit the grouped transaction now (after a batch of requests). */
 void node_flush(struct node *);
-struct rpc_client;
-/* Replay a subscriber's next chunk of events; 1 when caught up. */
-int node_events_more(struct node *, struct rpc_client *, long long cursor);
+/*
+ * Replay durable events with id > since to cb until it returns non-zero
+ * (then *stopped = 1). 0, or an ERR_* code.
+ */
+int node_events_replay(struct node *, long long since,
+    int (*cb)(json_t *, void *), void *, int *stopped);
+long long node_events_last(struct node *);
 /* Ask the main loop to stop. */
 void node_shutdown(struct node *);
 

@@ -261,7 +261,6 @@ main(int argc, char **argv)
 	free(sock);
 	if (rpc == NULL)
 		goto out;
-	node_set_rpc(node, rpc);
 
 	xasprintf(&pidpath, "%s/warrend.pid", dir);
 	if ((pf = fopen(pidpath, "w")) != NULL) {
@@ -292,7 +291,6 @@ main(int argc, char **argv)
 	unlink(pidpath);
 	free(pidpath);
 out:
-	node_set_rpc(node, NULL);
 	rpc_server_free(rpc);
 	node_free(node);
 	event_free(ev_term);

@@ -13,6 +13,7 @@ int
 rpc_contacts_add(struct rpc_client *cl, struct node *n, json_t *p,
     json_t **res, struct rpc_error *err)
 {
+	struct api_err ae;
 	static const char *const keys[] = { "address", "name", "message",
 	    NULL };
 	const char *addr, *name, *text;
@@ -23,7 +24,8 @@ rpc_contacts_add(struct rpc_client *cl, struct node *n, json_t *p,
 	    param_str(p, "message", 0, WARREN_MAX_REQUEST_TEXT, &text,
 	    err) != 0)
 		return -1;
-	return api_contact_add(n, addr, name, text, res, err);
+	return rpc_api(err, &ae,
+	    api_contact_add(n, addr, name, text, res, &ae));
 }
 
 /* The common shape: {contact}. */
@@ -43,11 +45,13 @@ int
 rpc_contacts_accept(struct rpc_client *cl, struct node *n, json_t *p,
     json_t **res, struct rpc_error *err)
 {
+	struct api_err ae;
 	const char *who;
 
 	if (one_contact(p, &who, err) != 0)
 		return -1;
-	return api_contact_accept(n, who, res, err);
+	return rpc_api(err, &ae,
+	    api_contact_accept(n, who, res, &ae));
 }
 
 /* contacts.reject {contact} */
@@ -55,11 +59,13 @@ int
 rpc_contacts_reject(struct rpc_client *cl, struct node *n, json_t *p,
     json_t **res, struct rpc_error *err)
 {
+	struct api_err ae;
 	const char *who;
 
 	if (one_contact(p, &who, err) != 0)
 		return -1;
-	return api_contact_reject(n, who, res, err);
+	return rpc_api(err, &ae,
+	    api_contact_reject(n, who, res, &ae));
 }
 
 /* contacts.block {contact} */
@@ -67,11 +73,13 @@ int
 rpc_contacts_block(struct rpc_client *cl, struct node *n, json_t *p,
     json_t **res, struct rpc_error *err)
 {
+	struct api_err ae;
 	const char *who;
 
 	if (one_contact(p, &who, err) != 0)
 		return -1;
-	return api_contact_block(n, who, res, err);
+	return rpc_api(err, &ae,
+	    api_contact_block(n, who, res, &ae));
 }
 
 /* contacts.unblock {contact} */
@@ -79,11 +87,13 @@ int
 rpc_contacts_unblock(struct rpc_client *cl, struct node *n, json_t *p,
     json_t **res, struct rpc_error *err)
 {
+	struct api_err ae;
 	const char *who;
 
 	if (one_contact(p, &who, err) != 0)
 		return -1;
-	return api_contact_unblock(n, who, res, err);
+	return rpc_api(err, &ae,
+	    api_contact_unblock(n, who, res, &ae));
 }
 
 /* contacts.remove {contact} */
@@ -91,11 +101,13 @@ int
 rpc_contacts_remove(struct rpc_client *cl, struct node *n, json_t *p,
     json_t **res, struct rpc_error *err)
 {
+	struct api_err ae;
 	const char *who;
 
 	if (one_contact(p, &who, err) != 0)
 		return -1;
-	return api_contact_remove(n, who, res, err);
+	return rpc_api(err, &ae,
+	    api_contact_remove(n, who, res, &ae));
 }
 
 /* contacts.rename {contact, name} */
@@ -103,6 +115,7 @@ int
 rpc_contacts_rename(struct rpc_client *cl, struct node *n, json_t *p,
     json_t **res, struct rpc_error *err)
 {
+	struct api_err ae;
 	static const char *const keys[] = { "contact", "name", NULL };
 	const char *who, *name;
 
@@ -110,7 +123,8 @@ rpc_contacts_rename(struct rpc_client *cl, struct node *n, json_t *p,
 	    param_str(p, "contact", 1, 256, &who, err) != 0 ||
 	    param_str(p, "name", 1, WARREN_MAX_NICK, &name, err) != 0)
 		return -1;
-	return api_contact_rename(n, who, name, res, err);
+	return rpc_api(err, &ae,
+	    api_contact_rename(n, who, name, res, &ae));
 }
 
 /* contacts.list */
@@ -118,11 +132,13 @@ int
 rpc_contacts_list(struct rpc_client *cl, struct node *n, json_t *p,
     json_t **res, struct rpc_error *err)
 {
+	struct api_err ae;
 	static const char *const keys[] = { NULL };
 
 	if (param_only(p, keys, err) != 0)
 		return -1;
-	return api_contact_list(n, 0, res, err);
+	return rpc_api(err, &ae,
+	    api_contact_list(n, 0, res, &ae));
 }
 
 /* requests.list */
@@ -130,9 +146,11 @@ int
 rpc_requests_list(struct rpc_client *cl, struct node *n, json_t *p,
     json_t **res, struct rpc_error *err)
 {
+	struct api_err ae;
 	static const char *const keys[] = { NULL };
 
 	if (param_only(p, keys, err) != 0)
 		return -1;
-	return api_contact_list(n, 1, res, err);
+	return rpc_api(err, &ae,
+	    api_contact_list(n, 1, res, &ae));
 }

@@ -121,6 +121,7 @@ int
 rpc_passwd(struct rpc_client *c, struct node *n, json_t *p, json_t **res,
     struct rpc_error *err)
 {
+	struct api_err ae;
 	static const char *const keys[] = { "old", "new", NULL };
 	const char *old, *new;
 
@@ -128,5 +129,6 @@ rpc_passwd(struct rpc_client *c, struct node *n, json_t *p, json_t **res,
 	    param_str(p, "old", 0, PASS_MAX, &old, err) != 0 ||
 	    param_str(p, "new", 0, PASS_MAX, &new, err) != 0)
 		return -1;
-	return api_passwd(n, old, new, res, err);
+	return rpc_api(err, &ae,
+	    api_passwd(n, old, new, res, &ae));
 }

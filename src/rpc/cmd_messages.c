@@ -15,6 +15,7 @@ int
 rpc_messages_send(struct rpc_client *cl, struct node *n, json_t *p,
     json_t **res, struct rpc_error *err)
 {
+	struct api_err ae;
 	static const char *const keys[] = { "contact", "text", "expire",
 	    "force", NULL };
 	const char *who, *text;
@@ -30,7 +31,8 @@ rpc_messages_send(struct rpc_client *cl, struct node *n, json_t *p,
 	if (expire > 0 && expire < 30)
 		return rpc_fail(err, RPC_E_PARAMS, "expire is 0 (keep) or from "
 		    "30 seconds to 4 weeks");
-	return api_message_send(n, who, text, expire, force, res, err);
+	return rpc_api(err, &ae,
+	    api_message_send(n, who, text, expire, force, res, &ae));
 }
 
 /* messages.list {contact, limit?, before?, mark_read?} */
@@ -38,6 +40,7 @@ int
 rpc_messages_list(struct rpc_client *cl, struct node *n, json_t *p,
     json_t **res, struct rpc_error *err)
 {
+	struct api_err ae;
 	static const char *const keys[] = { "contact", "limit", "before",
 	    "mark_read", NULL };
 	const char *who;
@@ -50,7 +53,8 @@ rpc_messages_list(struct rpc_client *cl, struct node *n, json_t *p,
 	    param_int(p, "before", 0, 0, INT64_MAX, 0, &before, err) != 0 ||
 	    param_bool(p, "mark_read", 0, 0, &mark, err) != 0)
 		return -1;
-	return api_message_list(n, who, limit, before, mark, res, err);
+	return rpc_api(err, &ae,
+	    api_message_list(n, who, limit, before, mark, res, &ae));
 }
 
 /* events.subscribe {since?} */
@@ -64,7 +68,9 @@ rpc_events_subscribe(struct rpc_client *cl, struct node *n, json_t *p,
 	if (param_only(p, keys, err) != 0 ||
 	    param_int(p, "since", 0, 0, INT64_MAX, -1, &since, err) != 0)
 		return -1;
-	return api_events_subscribe(n, cl, since, res, err);
+	rpc_client_subscribe_from(cl, since);
+	*res = NULL;	/* replied */
+	return 0;
 }
 
 /* contacts.set_timer {contact, seconds} */
@@ -72,6 +78,7 @@ int
 rpc_contacts_set_timer(struct rpc_client *cl, struct node *n, json_t *p,
     json_t **res, struct rpc_error *err)
 {
+	struct api_err ae;
 	static const char *const keys[] = { "contact", "seconds", NULL };
 	const char *who;
 	json_int_t secs;
@@ -81,7 +88,8 @@ rpc_contacts_set_timer(struct rpc_client *cl, struct node *n, json_t *p,
 	    param_int(p, "seconds", 1, 0, 4 * 7 * 24 * 3600, 0, &secs,
 	    err) != 0)
 		return -1;
-	return api_contact_set_timer(n, who, secs, res, err);
+	return rpc_api(err, &ae,
+	    api_contact_set_timer(n, who, secs, res, &ae));
 }
 
 /* settings.get */
@@ -89,11 +97,13 @@ int
 rpc_settings_get(struct rpc_client *cl, struct node *n, json_t *p,
     json_t **res, struct rpc_error *err)
 {
+	struct api_err ae;
 	static const char *const keys[] = { NULL };
 
 	if (param_only(p, keys, err) != 0)
 		return -1;
-	return api_settings_get(n, res, err);
+	return rpc_api(err, &ae,
+	    api_settings_get(n, res, &ae));
 }
 
 /* settings.set {key, value} */
@@ -101,6 +111,7 @@ int
 rpc_settings_set(struct rpc_client *cl, struct node *n, json_t *p,
     json_t **res, struct rpc_error *err)
 {
+	struct api_err ae;
 	static const char *const keys[] = { "key", "value", NULL };
 	const char *key;
 	json_t *v;
@@ -111,5 +122,6 @@ rpc_settings_set(struct rpc_client *cl, struct node *n, json_t *p,
 	if ((v = json_object_get(p, "value")) == NULL)
 		return rpc_fail(err, RPC_E_PARAMS, "missing parameter "
 		    "\"value\"");
-	return api_settings_set(n, key, v, res, err);
+	return rpc_api(err, &ae,
+	    api_settings_set(n, key, v, res, &ae));
 }

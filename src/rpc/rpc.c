@@ -23,6 +23,7 @@
 
 #include "warren/limits.h"
 #include "warren/rpc.h"
+#include "core/api.h"
 #include "core/node.h"
 #include "rpc/rpc.h"
 #include "rpc/rpc_parse.h"
@@ -70,6 +71,15 @@ struct rpc_server {
 
 static void rpc_client_free(struct rpc_client *);
 static void rpc_client_kill(struct rpc_client *);
+static void rpc_server_release(struct rpc_server *);
+static void rpc_server_event(void *, json_int_t, json_t *);
+static void rpc_server_committed(void *);
+static int rpc_replay_more(struct rpc_client *);
+
+static const struct node_sink rpc_sink = {
+	.event = rpc_server_event,
+	.committed = rpc_server_committed,
+};
 
 /* Fill err and return -1. */
 int
@@ -81,6 +91,43 @@ rpc_fail(struct rpc_error *err, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err->message, sizeof err->message, fmt, ap);
 	va_end(ap);
+	return -1;
+}
+
+/* The JSON-RPC code of each core error. */
+int
+rpc_api(struct rpc_error *err, const struct api_err *ae, int r)
+{
+	static const struct {
+		enum api_code api;
+		int rpc;
+	} map[] = {
+		{ API_E_PARAMS, RPC_E_PARAMS },
+		{ API_E_INTERNAL, RPC_E_INTERNAL },
+		{ API_E_LOCKED, RPC_E_LOCKED },
+		{ API_E_PASSPHRASE, RPC_E_PASSPHRASE },
+		{ API_E_NO_CONTACT, RPC_E_NO_CONTACT },
+		{ API_E_AMBIGUOUS, RPC_E_AMBIGUOUS },
+		{ API_E_BAD_ADDRESS, RPC_E_BAD_ADDRESS },
+		{ API_E_TOO_LONG, RPC_E_TOO_LONG },
+		{ API_E_EXISTS, RPC_E_EXISTS },
+		{ API_E_SELF, RPC_E_SELF },
+		{ API_E_BLOCKED, RPC_E_BLOCKED },
+		{ API_E_NOT_LOCKED, RPC_E_NOT_LOCKED },
+		{ API_E_BAD_TEXT, RPC_E_BAD_TEXT },
+		{ API_E_UNVERIFIED_CHANGE, RPC_E_UNVERIFIED_CHANGE },
+		{ API_E_NO_REQUEST, RPC_E_NO_REQUEST },
+		{ API_E_STATE, RPC_E_STATE },
+	};
+	size_t i;
+
+	if (r == 0)
+		return 0;
+	err->code = RPC_E_INTERNAL;
+	for (i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (map[i].api == ae->code)
+			err->code = map[i].rpc;
+	snprintf(err->message, sizeof err->message, "%s", ae->message);
 	return -1;
 }
 
@@ -107,7 +154,7 @@ rpc_client_outlen(struct rpc_client *c)
 }
 
 /* The transaction is committed: let every held reply go out. */
-void
+static void
 rpc_server_release(struct rpc_server *srv)
 {
 	struct rpc_client *c;
@@ -116,6 +163,12 @@ rpc_server_release(struct rpc_server *srv)
 		if (!c->dead && evbuffer_get_length(c->held) > 0)
 			evbuffer_add_buffer(bufferevent_get_output(c->bev),
 			    c->held);
+}
+
+static void
+rpc_server_committed(void *arg)
+{
+	rpc_server_release(arg);
 }
 
 /* Queue an error reply; id may be NULL (JSON null). */
@@ -291,7 +344,7 @@ rpc_write_cb(struct bufferevent *bev, void *arg)
 	}
 	if (c->replaying && left <= RPC_PAUSE_OUTBUF / 2) {
 		/* It took the last chunk of its backlog: the next one. */
-		c->replaying = !node_events_more(c->srv->node, c, c->cursor);
+		c->replaying = !rpc_replay_more(c);
 		rpc_server_release(c->srv);
 	}
 	if (c->paused && left <= RPC_PAUSE_OUTBUF / 2) {
@@ -451,6 +504,7 @@ rpc_server_new(struct event_base *base, struct node *node, const char *path)
 		return NULL;
 	}
 	chmod(path, 0600);
+	node_set_sink(node, &rpc_sink, srv);
 	return srv;
 }
 
@@ -460,6 +514,7 @@ rpc_server_free(struct rpc_server *srv)
 {
 	if (srv == NULL)
 		return;
+	node_set_sink(srv->node, NULL, NULL);
 	while (srv->clients != NULL)
 		rpc_client_free(srv->clients);
 	evconnlistener_free(srv->lev);
@@ -512,32 +567,14 @@ rpc_client_queue_result(struct rpc_client *c, json_t *result)
 	json_decref(r);
 }
 
-/* Catching up: live events wait; rpc_write_cb asks for more. */
-void
-rpc_client_replaying(struct rpc_client *c, int on)
-{
-	c->replaying = on;
-}
 
-/* Bytes not yet taken by the client. */
-size_t
-rpc_client_pending(struct rpc_client *c)
-{
-	return rpc_client_outlen(c);
-}
 
-/* Mark a client as subscribed. */
-void
-rpc_client_subscribe(struct rpc_client *c, json_int_t since)
-{
-	c->subscribed = 1;
-	c->cursor = since;
-}
 
-/* Fan an event out to subscribers. */
-void
-rpc_server_event(struct rpc_server *srv, json_int_t id, json_t *event)
+/* Fan an event out to subscribers (the node's sink). */
+static void
+rpc_server_event(void *arg, json_int_t id, json_t *event)
 {
+	struct rpc_server *srv = arg;
 	struct rpc_client *c, *next;
 
 	for (c = srv->clients; c != NULL; c = next) {
@@ -548,4 +585,55 @@ rpc_server_event(struct rpc_server *srv, json_int_t id, json_t *event)
 		c->cursor = id;
 		rpc_client_notify(c, event);
 	}
+}
+
+#define REPLAY_CHUNK_BYTES	(256 * 1024)	/* then wait for the client */
+
+/* Replay one event; stop when the client's buffer fills. */
+static int
+replay_one(json_t *ev, void *arg)
+{
+	struct rpc_client *c = arg;
+
+	rpc_client_notify(c, ev);
+	c->cursor = json_integer_value(json_object_get(ev, "id"));
+	return rpc_client_outlen(c) > REPLAY_CHUNK_BYTES;
+}
+
+/*
+ * Replay the next chunk of a subscriber's backlog (called again when the
+ * client has read what it got). 1 when the backlog is done and the client
+ * follows live events.
+ */
+static int
+rpc_replay_more(struct rpc_client *c)
+{
+	int stopped = 0;
+
+	if (node_events_replay(c->srv->node, c->cursor, replay_one, c,
+	    &stopped) != 0)
+		return 1;
+	return !stopped;
+}
+
+void
+rpc_client_subscribe_from(struct rpc_client *c, json_int_t since)
+{
+	struct node *n = c->srv->node;
+	json_int_t last;
+
+	node_flush(n);
+	last = node_events_last(n);
+	if (since < 0)
+		since = last;	/* only new events */
+	/*
+	 * The reply is queued first, then the backlog in chunks as the
+	 * client reads it (so a long one never overflows its buffer), then
+	 * live events.
+	 */
+	rpc_client_queue_result(c, json_pack("{s:I, s:I}", "since", since,
+	    "last", last));
+	c->subscribed = 1;
+	c->cursor = since;
+	c->replaying = !rpc_replay_more(c);
 }

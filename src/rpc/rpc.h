@@ -39,26 +39,28 @@ struct rpc_cmd {
 	rpc_handler *handler;
 };
 
-/* Listen on path (0600). Caller frees with rpc_server_free. */
+/*
+ * Listen on path (0600) and take the node's events and commits (its sink).
+ * Caller frees with rpc_server_free.
+ */
 struct rpc_server *rpc_server_new(struct event_base *, struct node *,
     const char *path);
 void rpc_server_free(struct rpc_server *);	/* closes clients, unlinks */
-/* After a commit: send the replies held until then. */
-void rpc_server_release(struct rpc_server *);
-/* Send an event notification to every subscriber past its cursor. */
-void rpc_server_event(struct rpc_server *, json_int_t id, json_t *event);
 int rpc_server_clients(const struct rpc_server *);
 
-/* Subscribe a client to events after `since` (replay done by the caller). */
-void rpc_client_subscribe(struct rpc_client *, json_int_t since);
 /* Reply to the request being handled right now (result is stolen). */
 void rpc_client_queue_result(struct rpc_client *, json_t *result);
-/* 1: the client is catching up on old events (live ones wait). */
-void rpc_client_replaying(struct rpc_client *, int);
-/* Bytes queued or held for the client. */
-size_t rpc_client_pending(struct rpc_client *);
 /* Queue one notification to a client (used for replay). */
 void rpc_client_notify(struct rpc_client *, json_t *params);
+
+struct api_err;
+/* rpc_api(err, &ae, api_x(..., &ae)): pass r on, mapping a core error. */
+int rpc_api(struct rpc_error *, const struct api_err *, int r);
+/*
+ * events.subscribe: reply {since, last} now, then the backlog after since
+ * (-1: none) in chunks as the client reads, then live events.
+ */
+void rpc_client_subscribe_from(struct rpc_client *, json_int_t since);
 
 /* Set an error. */
 int rpc_fail(struct rpc_error *, int code, const char *fmt, ...)
