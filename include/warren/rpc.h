@@ -73,5 +73,6 @@
 #define RPC_EV_PUBLISHED	"onion.published"
 #define RPC_EV_SECURITY		"security.alert"
 #define RPC_EV_VERIFIED		"contact.verified"
+#define RPC_EV_INCOMPATIBLE	"contact.incompatible"
 
 #endif

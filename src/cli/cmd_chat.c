@@ -69,6 +69,9 @@ chat_event(struct cli *cli, json_t *ev, const char *addr, const char *name)
 	else if (strcmp(type, "contact.offline") == 0)
 		printf("%s %s went offline; messages wait in your outbox\n",
 		    now_hm(hm, sizeof hm), name);
+	else if (strcmp(type, "contact.incompatible") == 0)
+		printf("%s %s*** %s: %s%s\n", now_hm(hm, sizeof hm),
+		    cli_red(cli), name, jstr(d, "text"), cli_reset(cli));
 	else if (strcmp(type, "security.alert") == 0)
 		printf("%s %s*** %s%s\n", now_hm(hm, sizeof hm), cli_red(cli),
 		    jstr(d, "alert"), cli_reset(cli));

@@ -4,6 +4,7 @@
  * contact (deterministic tie-break), and the contact-request / session
  * set-up exchange. Frames for the delivery engine go to delivery.c.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -278,13 +279,29 @@ on_policy(struct peer *p, const uint8_t ed_pk[32], const char *onion,
 	struct pconn *pc = arg;
 	struct node *n = pc->node;
 	struct contact *c;
+	uint8_t neg[32];
+	char twin[ONION_LEN + 1];
 
 	(void)p;
-	(void)ed_pk;
 	if (strcmp(onion, identity_onion(n->id)) == 0)
 		return PEER_REJECT;
-	if ((c = contact_by_onion(n, onion)) == NULL)
+	if ((c = contact_by_onion(n, onion)) == NULL) {
+		/*
+		 * The holder of a key we know also holds its negation (same
+		 * X25519 key): an address we know under another sign is the
+		 * same peer evading a block or a decision; it gets nothing.
+		 */
+		ed_pk_negate(neg, ed_pk);
+		onion_from_pk(twin, neg);
+		if (strcmp(twin, identity_onion(n->id)) == 0 ||
+		    (c = contact_by_onion(n, twin)) != NULL) {
+			log_info("peer: the negated key of %s %lld: closed",
+			    c != NULL ? "contact" : "our own identity",
+			    c != NULL ? (long long)c->id : 0LL);
+			return PEER_REJECT;
+		}
 		return n->refuse_requests ? PEER_REJECT : PEER_REQUEST_ONLY;
+	}
 	switch (c->state) {
 	case CONTACT_BLOCKED:
 		log_info("peer %s is blocked: closed", onion);
@@ -622,6 +639,46 @@ on_drain(struct peer *p, void *arg)
 		delivery_flush(pc->node, pc->c);
 }
 
+/*
+ * The other side speaks another protocol version (peer.c closed). Dialled
+ * contact: say so once per run, in the log, an event and the
+ * conversation. Inbound: we cannot know who it is (the preamble comes
+ * before any identity); log it, at most every ten minutes.
+ */
+static void
+conn_incompatible(struct node *n, struct pconn *pc, int version)
+{
+	struct contact *c = pc->c;
+	char text[160];
+	int64_t now = node_now_ms();
+
+	if (version < PEER_VERSION)
+		snprintf(text, sizeof text, "peer runs an older warren "
+		    "protocol (%d, we speak %d): they must upgrade warren "
+		    "before you can talk", version, PEER_VERSION);
+	else
+		snprintf(text, sizeof text, "peer runs a newer warren "
+		    "protocol (%d, we speak %d): upgrade warren to talk to "
+		    "them", version, PEER_VERSION);
+	if (!pc->outbound || c == NULL) {
+		if (now - n->old_proto_log_ms >= 600 * 1000) {
+			n->old_proto_log_ms = now;
+			log_warn("an inbound %s", text);
+		}
+		return;
+	}
+	if (c->proto_noted == version)
+		return;
+	c->proto_noted = version;
+	log_warn("contact %lld: %s", (long long)c->id, text);
+	if (message_note(n, c, text) != 0 || event_emit(n, RPC_EV_INCOMPATIBLE,
+	    json_pack("{s:s, s:s?, s:i, s:i, s:s}", "contact", c->onion,
+	    "name", c->name, "version", version, "ours", PEER_VERSION,
+	    "text", text)) != 0)
+		return;
+	(void)node_commit(n);
+}
+
 /* A connection is gone. */
 static void
 on_lost(struct peer *p, int reason, void *arg)
@@ -629,6 +686,9 @@ on_lost(struct peer *p, int reason, void *arg)
 	struct pconn *pc = arg;
 	struct node *n = pc->node;
 	struct contact *c = pc->c;
+
+	if (reason == ERR_UNSUPPORTED && peer_remote_version(p) != 0)
+		conn_incompatible(n, pc, peer_remote_version(p));
 
 	if (c != NULL && c->live == pc) {
 		c->live = NULL;

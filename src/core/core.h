@@ -79,6 +79,7 @@ struct contact {
 	int f0_count;
 	int deleted;
 	int64_t last_req_ms;		/* last stored repeat of their request */
+	int proto_noted;		/* their other protocol version, told */
 	struct contact *next;
 };
 
@@ -130,6 +131,7 @@ struct node {
 	int64_t req_refill_ms;
 	int refuse_requests;
 	int read_receipts;
+	int64_t old_proto_log_ms;	/* last "inbound, other version" log */
 
 	struct event *expiry_ev;	/* next disappearing message */
 	int expiry_dirty;		/* an expiring row was written */

@@ -102,6 +102,14 @@ ed_pk_to_x(uint8_t x_pk[32], const uint8_t ed_pk[32])
 	return 0;
 }
 
+/* The same point with the other sign: -A (an involution). */
+void
+ed_pk_negate(uint8_t out[32], const uint8_t pk[32])
+{
+	memcpy(out, pk, 32);
+	out[31] ^= 0x80;
+}
+
 /* Derive every key of an identity from its seed. */
 int
 identity_from_seed(struct identity **out,

@@ -38,6 +38,12 @@ void onion_from_pk(char out[ONION_LEN + 1], const uint8_t pk[32]);
  * ERR_ADDR_CHECKSUM, ERR_ADDR_VERSION, ERR_ADDR_POINT.
  */
 int onion_parse(const char *s, uint8_t pk[32], char norm[ONION_LEN + 1]);
+/*
+ * -A for the Ed25519 public key A (the sign bit flipped). Both have the
+ * same X25519 key, and whoever holds A's secret scalar a also holds -a:
+ * A and -A (two different onion addresses) always belong to one holder.
+ */
+void ed_pk_negate(uint8_t out[32], const uint8_t pk[32]);
 /* Ed25519 public key -> X25519 public key; ERR_CRYPTO for a bad point. */
 int ed_pk_to_x(uint8_t x_pk[32], const uint8_t ed_pk[32]);
 

@@ -24,8 +24,6 @@
 #include "util/log.h"
 #include "util/xmalloc.h"
 
-#define PEER_PROLOGUE		"warren/1 "
-#define PEER_PROLOGUE_LEN	(sizeof PEER_PROLOGUE - 1 + ONION_LEN)
 #define PEER_MAX_OUTBUF		(256 * 1024)
 /* Reading stops while this much is buffered: a frame always fits. */
 #define PEER_READ_HIGH		(2 * (FRAME_HDR_LEN + FRAME_MAX_BODY))
@@ -61,6 +59,9 @@ struct peer {
 	struct noise_hs *hs;
 	struct noise_cs *tx;
 	struct noise_cs *rx;
+	const struct identity *self;	/* signs our HELLO (initiator) */
+	uint8_t hs_hash[32];	/* responder: h after msg2, what HELLO signs */
+	int remote_version;	/* from their preamble; 0 before it */
 	uint8_t self_ed_pk[32];
 	uint8_t remote_ed_pk[32];
 	char remote_onion[ONION_LEN + 1];
@@ -169,6 +170,7 @@ peer_new(struct peer **out, struct event_base *base, struct bufferevent *bev,
 	p->initiator = initiator;
 	p->policy = PEER_REJECT;
 	p->state = PEER_S_PREAMBLE;
+	p->self = self;
 	memcpy(p->self_ed_pk, identity_ed_pk(self), sizeof p->self_ed_pk);
 	p->hs_ev = evtimer_new(base, peer_hs_timer, p);
 	p->idle_ev = evtimer_new(base, peer_idle_timer, p);
@@ -330,6 +332,10 @@ peer_read_preamble(struct peer *p, struct evbuffer *in)
 	evbuffer_remove(in, pre, sizeof pre);
 	if (memcmp(pre, peer_preamble, 3) != 0)
 		return ERR_PROTO;
+	p->remote_version = pre[3];
+	if (pre[3] != PEER_VERSION)
+		log_info("peer %p: speaks warren protocol %u, we speak %u: "
+		    "closed", (void *)p, pre[3], PEER_VERSION);
 	if (p->initiator) {
 		if (pre[3] != PEER_VERSION)
 			return ERR_UNSUPPORTED;
@@ -345,21 +351,40 @@ peer_read_preamble(struct peer *p, struct evbuffer *in)
 	return 0;
 }
 
-/* Responder: check msg3's HELLO against the Noise static key. */
+/* What HELLO's signature covers: PEER_SIG_CTX || h after msg2. */
+static void
+peer_sig_msg(uint8_t out[PEER_SIG_CTX_LEN + 32], const uint8_t h[32])
+{
+	memcpy(out, PEER_SIG_CTX, PEER_SIG_CTX_LEN);
+	memcpy(out + PEER_SIG_CTX_LEN, h, 32);
+}
+
+/*
+ * Responder: check msg3's HELLO against the Noise static key and its
+ * signature against the exact Ed25519 key it names.
+ */
 static int
 peer_check_hello(struct peer *p, const uint8_t *pt, size_t len)
 {
 	struct wire_msg m;
-	uint8_t x[32];
+	uint8_t x[32], sm[PEER_SIG_CTX_LEN + 32];
 	int r;
 
 	if ((r = wire_decode(pt, len, &m)) != 0)
 		return r < 0 ? r : ERR_PROTO;
 	if (m.type != WIRE_HELLO)
 		return ERR_PROTO;
-	/* X25519 drops the sign: bind the identity to the Ed25519 key. */
 	if (ed_pk_to_x(x, m.u.hello.ed_pk) != 0 ||
 	    sodium_memcmp(x, noise_hs_remote_static(p->hs), sizeof x) != 0)
+		return ERR_AUTH;
+	/*
+	 * X25519 drops the sign of the Ed25519 key: A and -A have the same
+	 * Noise key. The signature binds the exact Ed25519 key (and so the
+	 * onion address) to this handshake.
+	 */
+	peer_sig_msg(sm, p->hs_hash);
+	if (crypto_sign_verify_detached(m.u.hello.sig, sm, sizeof sm,
+	    m.u.hello.ed_pk) != 0)
 		return ERR_AUTH;
 	memcpy(p->remote_ed_pk, m.u.hello.ed_pk, sizeof p->remote_ed_pk);
 	onion_from_pk(p->remote_onion, p->remote_ed_pk);
@@ -372,7 +397,7 @@ static int
 peer_read_hs(struct peer *p, struct evbuffer *in)
 {
 	uint8_t msg[FRAME_MAX_HS], pt[WARREN_PAD_BLOCK];
-	uint8_t hello[WARREN_PAD_BLOCK];
+	uint8_t hello[WARREN_PAD_BLOCK], sm[PEER_SIG_CTX_LEN + 32];
 	struct wire_msg m;
 	size_t len, ptlen, hlen;
 	int r;
@@ -389,6 +414,10 @@ peer_read_hs(struct peer *p, struct evbuffer *in)
 		m.type = WIRE_HELLO;
 		memcpy(m.u.hello.ed_pk, p->self_ed_pk, sizeof m.u.hello.ed_pk);
 		m.u.hello.features = WIRE_FEATURES;
+		peer_sig_msg(sm, noise_hs_hash(p->hs));
+		if (crypto_sign_detached(m.u.hello.sig, NULL, sm, sizeof sm,
+		    identity_ed_sk(p->self)) != 0)
+			return ERR_CRYPTO;
 		if ((r = wire_encode(&m, hello, sizeof hello, &hlen)) != 0 ||
 		    (r = peer_hs_send(p, hello, hlen)) != 0)
 			return r;
@@ -398,7 +427,10 @@ peer_read_hs(struct peer *p, struct evbuffer *in)
 		/* msg1 read: answer with msg2. */
 		if (ptlen != 0)
 			return ERR_PROTO;
-		return peer_hs_send(p, NULL, 0);
+		if ((r = peer_hs_send(p, NULL, 0)) != 0)
+			return r;
+		memcpy(p->hs_hash, noise_hs_hash(p->hs), sizeof p->hs_hash);
+		return 0;
 	}
 	r = peer_check_hello(p, pt, ptlen);
 	sodium_memzero(pt, sizeof pt);
@@ -690,6 +722,13 @@ const char *
 peer_remote_onion(const struct peer *p)
 {
 	return p->authenticated ? p->remote_onion : NULL;
+}
+
+/* The version byte of their preamble; 0 before it. */
+int
+peer_remote_version(const struct peer *p)
+{
+	return p->remote_version;
 }
 
 /* The initiator's HELLO features (responder). */

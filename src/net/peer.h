@@ -1,17 +1,22 @@
 /*
- * peer.h -- one connection to one peer over a bufferevent: the "WRN" 0x01
+ * peer.h -- one connection to one peer over a bufferevent: the "WRN" 0x02
  * preamble, the Noise XK handshake (each message framed u16 BE || bytes),
  * then transport frames u16 BE || Noise ciphertext of a padded wire
  * plaintext (wire.h). Keepalive, handshake deadline and write
  * backpressure live here; everything a peer says goes to the owner.
  *
  * Handshake (DESIGN.md §5): the initiator sends the preamble and msg1
- * together (no extra round trip); the responder answers "WRN" 0x01, or
- * its own version and closes. Prologue = "warren/1 " || responder onion
- * (56 ASCII). msg1 and msg2 carry empty payloads; msg3 carries a padded
- * wire HELLO [1, initiator ed pk, features]. The responder requires
- * ed_pk_to_x(HELLO ed pk) == the Noise remote static key, else closes.
- * Both sides then ask the owner's policy callback about the remote key.
+ * together (no extra round trip); the responder answers "WRN" 0x02, or
+ * its own version and closes (ERR_UNSUPPORTED on both sides;
+ * peer_remote_version says what the other side speaks). Prologue =
+ * "warren/2 " || responder onion (56 ASCII), so the version is bound to
+ * the handshake. msg1 and msg2 carry empty payloads; msg3 carries a
+ * padded wire HELLO [1, initiator ed pk, features, sig], sig = Ed25519
+ * signature by that key of "warren/2 hello" || the handshake hash after
+ * msg2. The responder requires ed_pk_to_x(HELLO ed pk) == the Noise
+ * remote static key and a valid signature, else closes (ERR_AUTH): X25519
+ * alone would accept the negated Ed25519 key too. Both sides then ask the
+ * owner's policy callback about the remote key.
  *
  * Lifetime -- a single way to lose a peer: once created, a peer reports
  * exactly one on_lost (reason = ERR_*), from the event loop with none of
@@ -37,8 +42,14 @@ struct peer;	/* opaque */
 
 /* PREAMBLE ("WRN" + version) and the version we speak. */
 #define PEER_PREAMBLE_LEN	4
-#define PEER_VERSION		1
+#define PEER_VERSION		2
 #define PEER_SECRET_LEN		32
+/* The Noise prologue: this, then the responder's onion (56 ASCII). */
+#define PEER_PROLOGUE		"warren/2 "
+#define PEER_PROLOGUE_LEN	(sizeof PEER_PROLOGUE - 1 + ONION_LEN)
+/* What HELLO's signature covers: this, then the handshake hash after msg2. */
+#define PEER_SIG_CTX		"warren/2 hello"
+#define PEER_SIG_CTX_LEN	(sizeof PEER_SIG_CTX - 1)
 
 enum peer_policy {
 	PEER_REJECT,		/* close now */
@@ -93,7 +104,7 @@ void peer_cfg_default(struct peer_cfg *);
  * A connection we dialled to the owner of remote_ed_pk (after SOCKS).
  * Writes the preamble and msg1 at once. bev: connected, created with
  * BEV_OPT_CLOSE_ON_FREE; the peer owns it from now on, also on error
- * (it is freed). self must outlive the call only (keys are copied); cfg
+ * (it is freed). self must outlive the peer (it signs HELLO); cfg
  * and cbs are copied. Returns 0 with *out, or ERR_CRYPTO (a remote key
  * that is not a valid point), ERR_NOMEM.
  */
@@ -135,6 +146,11 @@ int peer_is_up(const struct peer *);
 const uint8_t *peer_remote_ed_pk(const struct peer *);
 /* The remote onion address (56 chars + NUL), or NULL likewise. */
 const char *peer_remote_onion(const struct peer *);
+/*
+ * The version byte of the other side's preamble (PEER_VERSION once the
+ * handshake goes on; another one before an ERR_UNSUPPORTED), 0 before it.
+ */
+int peer_remote_version(const struct peer *);
 /* Responder: the features word of the initiator's HELLO; initiator: 0. */
 uint64_t peer_remote_features(const struct peer *);
 /*

@@ -127,10 +127,11 @@ wire_encode(const struct wire_msg *m, uint8_t *out, size_t cap, size_t *len)
 
 	switch (m->type) {
 	case WIRE_HELLO:
-		msgpack_pack_array(&pk, 3);
+		msgpack_pack_array(&pk, 4);
 		msgpack_pack_uint64(&pk, m->type);
 		wire_pack_bin(&pk, m->u.hello.ed_pk, WIRE_KEY_LEN);
 		msgpack_pack_uint64(&pk, m->u.hello.features);
+		wire_pack_bin(&pk, m->u.hello.sig, WIRE_SIG_LEN);
 		break;
 	case WIRE_CONTACT_REQUEST:
 		msgpack_pack_array(&pk, 3);
@@ -251,12 +252,13 @@ wire_fields(const msgpack_object *el, uint32_t n, struct wire_msg *m,
 
 	switch (m->type) {
 	case WIRE_HELLO:
-		if (n != 3)
+		if (n != 4)
 			return ERR_PROTO;
 		if ((r = wire_get_key(&el[1], m->u.hello.ed_pk,
-		    WIRE_KEY_LEN)) != 0)
+		    WIRE_KEY_LEN)) != 0 ||
+		    (r = wire_get_uint(&el[2], &m->u.hello.features)) != 0)
 			return r;
-		return wire_get_uint(&el[2], &m->u.hello.features);
+		return wire_get_key(&el[3], m->u.hello.sig, WIRE_SIG_LEN);
 	case WIRE_PING:
 	case WIRE_PONG:
 	case WIRE_RATCHET_RESET:
@@ -358,7 +360,8 @@ wire_equal(const struct wire_msg *a, const struct wire_msg *b)
 	case WIRE_HELLO:
 		return memcmp(a->u.hello.ed_pk, b->u.hello.ed_pk,
 		    WIRE_KEY_LEN) == 0 &&
-		    a->u.hello.features == b->u.hello.features;
+		    a->u.hello.features == b->u.hello.features &&
+		    memcmp(a->u.hello.sig, b->u.hello.sig, WIRE_SIG_LEN) == 0;
 	case WIRE_PING:
 	case WIRE_PONG:
 	case WIRE_RATCHET_RESET:

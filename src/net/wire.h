@@ -4,7 +4,8 @@
  * at most WARREN_MAX_FRAME bytes. Pure: no I/O.
  *
  *   type                  fields (in order)
- *    1 HELLO              ed_pk bin32, features uint     (XK msg3 only)
+ *    1 HELLO              ed_pk bin32, features uint, sig bin64
+ *                         (XK msg3 only; sig: peer.h)
  *    2 PING, 3 PONG       -
  *   10 CONTACT_REQUEST    nick str <= 64 B, text str <= 2 KiB (UTF-8;
  *                         the nick has no newline, the text may)
@@ -54,6 +55,7 @@ enum wire_status {
 
 #define WIRE_UNKNOWN		1	/* wire_decode: a type we do not know */
 #define WIRE_KEY_LEN		32	/* HELLO ed_pk, RATCHET_HELLO pub */
+#define WIRE_SIG_LEN		64	/* HELLO sig: Ed25519 */
 #define WIRE_HEADER_LEN		40	/* MSG header: RATCHET_HEADER_LEN */
 /* MSG ct: leaves room for the array, the type, seq, the header and padding. */
 #define WIRE_MAX_CT		(WARREN_MAX_FRAME - 64)
@@ -72,6 +74,7 @@ struct wire_msg {
 		struct {
 			uint8_t ed_pk[WIRE_KEY_LEN];
 			uint64_t features;
+			uint8_t sig[WIRE_SIG_LEN];
 		} hello;
 		struct {
 			const char *nick;	/* <= WARREN_MAX_NICK */

@@ -10,10 +10,19 @@
  *   open        still open when the wait (-w) ran out
  *   response N  a CONTACT_RESPONSE with status N arrived
  *   pongs N     N PONGs came back for N PINGs
+ *   version N   the daemon's preamble said protocol N, not ours (then
+ *               "closed")
  *   error WHY   we could not even get as far as the action (exit 1)
  *
- * usage: evil_peer [-s SEEDHEX] [-w SECS] [-n COUNT] SOCKET ONION ACTION [ARG]
- *        evil_peer -s SEEDHEX id          print that identity's onion
+ * usage: evil_peer [-s SEEDHEX] [-w SECS] [-n COUNT] [-k KEY] [-V VERSION]
+ *            SOCKET ONION ACTION [ARG]
+ *        evil_peer -s SEEDHEX [-k KEY] id  print the onion HELLO claims
+ *
+ * -k: what HELLO claims and how it is signed. own (the default): our key,
+ * signed by it. twin: the negated key -A (onion(-A): same X25519 key),
+ * signed with the scalar -a, which is a valid signature by -A. twinbad:
+ * -A, signed with A's own key. nosig: our key, 64 zero bytes.
+ * -V: the version byte of our preamble (the default: PEER_VERSION).
  *
  * Actions before the handshake: none (connect, send nothing), slow (a
  * byte a second), badpreamble, hsgarbage (preamble + a garbage msg1),
@@ -49,15 +58,20 @@
 #include "net/frame.h"
 #include "net/peer.h"
 #include "net/wire.h"
+#include "../unit/twin_sign.h"
 #include "util/bytes.h"
 #include "util/err.h"
 #include "util/log.h"
 
 int main(int, char **);
 
+enum evil_key { KEY_OWN, KEY_TWIN, KEY_TWINBAD, KEY_NOSIG };
+
 struct evil {
 	int fd;
 	int wait_ms;
+	int key;		/* enum evil_key */
+	int version;		/* our preamble's version byte */
 	struct identity *id;
 	uint8_t remote_ed_pk[32];
 	char onion[ONION_LEN + 1];
@@ -276,18 +290,19 @@ await_close(struct evil *e)
 static int
 handshake(struct evil *e)
 {
-	static const uint8_t pre[PEER_PREAMBLE_LEN] = {
-	    'W', 'R', 'N', PEER_VERSION };
-	uint8_t prologue[9 + ONION_LEN], rs[32], msg[FRAME_MAX_HS];
+	uint8_t pre[PEER_PREAMBLE_LEN] = { 'W', 'R', 'N', 0 };
+	uint8_t prologue[PEER_PROLOGUE_LEN], rs[32], msg[FRAME_MAX_HS];
 	uint8_t hello[WARREN_PAD_BLOCK], got[PEER_PREAMBLE_LEN], secret[32];
+	uint8_t sm[PEER_SIG_CTX_LEN + 32];
 	long long deadline = now_ms() + 10000;
 	struct noise_hs *hs;
 	struct wire_msg m;
 	size_t len, hlen, plen;
 	int r = ERR_CRYPTO;
 
-	memcpy(prologue, "warren/1 ", 9);
-	memcpy(prologue + 9, e->onion, ONION_LEN);
+	pre[3] = (uint8_t)e->version;
+	memcpy(prologue, PEER_PROLOGUE, sizeof PEER_PROLOGUE - 1);
+	memcpy(prologue + sizeof PEER_PROLOGUE - 1, e->onion, ONION_LEN);
 	if (ed_pk_to_x(rs, e->remote_ed_pk) != 0)
 		return ERR_CRYPTO;
 	hs = noise_hs_new(NOISE_INITIATOR, identity_x_sk(e->id),
@@ -296,13 +311,19 @@ handshake(struct evil *e)
 		return ERR_CRYPTO;
 	if (noise_hs_write(hs, NULL, 0, msg, sizeof msg, &len) != 0)
 		goto out;
-	if ((r = put(e->fd, pre, sizeof pre)) != 0 ||
-	    (r = put_frame(e->fd, msg, len)) != 0 ||
-	    (r = get(e->fd, got, sizeof got, deadline)) != 0)
+	/* A daemon that closes at our preamble may be quicker than msg1. */
+	(void)(put(e->fd, pre, sizeof pre) == 0 &&
+	    put_frame(e->fd, msg, len) == 0);
+	if ((r = get(e->fd, got, sizeof got, deadline)) != 0)
 		goto out;
 	r = ERR_PROTO;
-	if (memcmp(got, pre, sizeof pre) != 0)
+	if (memcmp(got, pre, 3) != 0)
 		goto out;
+	if (got[3] != pre[3]) {
+		printf("version %u\n", got[3]);
+		r = ERR_UNSUPPORTED;
+		goto out;
+	}
 	if ((r = get_frame(e->fd, msg, sizeof msg, &len, deadline)) != 0 ||
 	    (r = noise_hs_read(hs, msg, len, hello, sizeof hello,
 	    &plen)) != 0)
@@ -310,6 +331,15 @@ handshake(struct evil *e)
 	memset(&m, 0, sizeof m);
 	m.type = WIRE_HELLO;
 	memcpy(m.u.hello.ed_pk, identity_ed_pk(e->id), 32);
+	if (e->key == KEY_TWIN || e->key == KEY_TWINBAD)
+		ed_pk_negate(m.u.hello.ed_pk, identity_ed_pk(e->id));
+	memcpy(sm, PEER_SIG_CTX, PEER_SIG_CTX_LEN);
+	memcpy(sm + PEER_SIG_CTX_LEN, noise_hs_hash(hs), 32);
+	if (e->key == KEY_TWIN)
+		twin_sign(m.u.hello.sig, e->id, sm, sizeof sm);
+	else if (e->key != KEY_NOSIG)
+		crypto_sign_detached(m.u.hello.sig, NULL, sm, sizeof sm,
+		    identity_ed_sk(e->id));
 	if ((r = wire_encode(&m, hello, sizeof hello, &hlen)) != 0 ||
 	    (r = noise_hs_write(hs, hello, hlen, msg, sizeof msg,
 	    &len)) != 0 || (r = put_frame(e->fd, msg, len)) != 0)
@@ -569,7 +599,9 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: evil_peer [-s SEEDHEX] [-w SECS] [-n COUNT] "
-	    "SOCKET ONION ACTION [ARG]\n       evil_peer -s SEEDHEX id\n");
+	    "[-k own|twin|twinbad|nosig] [-V VERSION]\n"
+	    "           SOCKET ONION ACTION [ARG]\n"
+	    "       evil_peer -s SEEDHEX [-k KEY] id\n");
 	exit(2);
 }
 
@@ -584,8 +616,26 @@ main(int argc, char **argv)
 	memset(&e, 0, sizeof e);
 	e.fd = -1;
 	e.wait_ms = 5000;
-	while ((c = getopt(argc, argv, "s:w:n:")) != -1) {
+	e.version = PEER_VERSION;
+	while ((c = getopt(argc, argv, "s:w:n:k:V:")) != -1) {
 		switch (c) {
+		case 'k':
+			if (strcmp(optarg, "own") == 0)
+				e.key = KEY_OWN;
+			else if (strcmp(optarg, "twin") == 0)
+				e.key = KEY_TWIN;
+			else if (strcmp(optarg, "twinbad") == 0)
+				e.key = KEY_TWINBAD;
+			else if (strcmp(optarg, "nosig") == 0)
+				e.key = KEY_NOSIG;
+			else
+				usage();
+			break;
+		case 'V':
+			e.version = atoi(optarg);
+			if (e.version < 0 || e.version > 255)
+				usage();
+			break;
 		case 's':
 			seedhex = optarg;
 			break;
@@ -608,9 +658,15 @@ main(int argc, char **argv)
 	if (seedhex != NULL && parse_seed(seedhex, seed) != 0)
 		usage();
 	if (argc == 1 && strcmp(argv[0], "id") == 0 && seedhex != NULL) {
+		uint8_t neg[32];
+		char twin[ONION_LEN + 1];
+
 		if (identity_from_seed(&e.id, seed) != 0)
 			return 1;
-		printf("%s\n", identity_onion(e.id));
+		ed_pk_negate(neg, identity_ed_pk(e.id));
+		onion_from_pk(twin, neg);
+		printf("%s\n", e.key == KEY_TWIN || e.key == KEY_TWINBAD ?
+		    twin : identity_onion(e.id));
 		identity_free(e.id);
 		return 0;
 	}

@@ -1,5 +1,6 @@
 /* test_identity.c -- identity derivation, onion addresses, tor key blob. */
 #include <stdint.h>
+#include <string.h>
 
 #include <sodium.h>
 
@@ -7,6 +8,7 @@
 #include "util/base32.h"
 #include "util/err.h"
 #include "test.h"
+#include "twin_sign.h"
 
 #define VEC_PK \
     "03a107bff3ce10be1d70dd18e74bc09967e4d6309ba50d5f1ddc8664125531b8"
@@ -210,6 +212,47 @@ test_ed_pk_to_x_bad(void)
 	CHECK_INT(ed_pk_to_x(x, pk), ERR_CRYPTO);
 }
 
+/*
+ * -A: a different onion address with the same X25519 key, whose secret
+ * scalar (-a) the holder of A has: twin_sign makes valid signatures for
+ * it. This is why the handshake cannot tell A's holder from -A's
+ * (doc/SECURITY.md), and why the access policy treats them as one.
+ */
+static void
+test_ed_pk_negate(void)
+{
+	struct identity *id;
+	uint8_t neg[32], back[32], x1[32], x2[32], na[32], pt[32], sig[64];
+	char o1[ONION_LEN + 1], o2[ONION_LEN + 1];
+	static const uint8_t msg[] = "warren/2 hello test";
+
+	CHECK_INT(identity_generate(&id), 0);
+	ed_pk_negate(neg, identity_ed_pk(id));
+	CHECK(memcmp(neg, identity_ed_pk(id), 32) != 0);
+	ed_pk_negate(back, neg);
+	CHECK_MEM(back, identity_ed_pk(id), 32);
+	/* -A = [-a]B, with a the X25519 secret scalar. */
+	crypto_core_ed25519_scalar_negate(na, identity_x_sk(id));
+	CHECK_INT(crypto_scalarmult_ed25519_base_noclamp(pt, na), 0);
+	CHECK_MEM(pt, neg, 32);
+	CHECK_INT(crypto_core_ed25519_is_valid_point(neg), 1);
+	CHECK_INT(ed_pk_to_x(x1, identity_ed_pk(id)), 0);
+	CHECK_INT(ed_pk_to_x(x2, neg), 0);
+	CHECK_MEM(x1, x2, 32);
+	onion_from_pk(o1, identity_ed_pk(id));
+	onion_from_pk(o2, neg);
+	CHECK(strcmp(o1, o2) != 0);
+	CHECK_INT(onion_parse(o2, NULL, NULL), 0);
+	/* The holder of A signs for -A; A's own signature is not -A's. */
+	twin_sign(sig, id, msg, sizeof msg);
+	CHECK_INT(crypto_sign_verify_detached(sig, msg, sizeof msg, neg), 0);
+	CHECK(crypto_sign_verify_detached(sig, msg, sizeof msg,
+	    identity_ed_pk(id)) != 0);
+	crypto_sign_detached(sig, NULL, msg, sizeof msg, identity_ed_sk(id));
+	CHECK(crypto_sign_verify_detached(sig, msg, sizeof msg, neg) != 0);
+	identity_free(id);
+}
+
 int
 main(void)
 {
@@ -222,5 +265,6 @@ main(void)
 	RUN(test_onion_parse_len);
 	RUN(test_onion_parse_errors);
 	RUN(test_ed_pk_to_x_bad);
+	RUN(test_ed_pk_negate);
 	return TEST_EXIT();
 }

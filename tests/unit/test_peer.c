@@ -29,6 +29,7 @@
 #include "net/wire.h"
 #include "util/err.h"
 #include "test.h"
+#include "twin_sign.h"
 
 static struct event_base *base;
 static struct identity *id_a, *id_b, *id_c;
@@ -51,6 +52,7 @@ struct side {
 	int misbehave;		/* on_msg returns ERR_PROTO */
 	int free_in_msg;	/* on_msg frees the peer */
 	int drains;
+	int version;		/* peer_remote_version at on_lost */
 };
 
 static enum peer_policy
@@ -109,6 +111,7 @@ cb_lost(struct peer *p, int reason, void *arg)
 
 	s->lost++;
 	s->reason = reason;
+	s->version = peer_remote_version(p);
 	peer_free(p);	/* allowed inside on_lost */
 	s->p = NULL;
 }
@@ -407,6 +410,13 @@ test_peer_owner_closes(void)
 	CHECK_INT(b.lost, 0);
 }
 
+/* How the manual initiator signs HELLO. */
+enum {
+	MANUAL_SIGN_SELF,	/* with its own Ed25519 key (honest) */
+	MANUAL_SIGN_TWIN,	/* as -A, with the scalar -a (valid for -A) */
+	MANUAL_SIGN_NONE	/* 64 zero bytes */
+};
+
 /* A hand-driven initiator: may lie in HELLO, send raw bytes, go silent. */
 struct manual {
 	struct bufferevent *bev;
@@ -414,6 +424,7 @@ struct manual {
 	struct noise_cs *tx, *rx;
 	const struct identity *self;
 	const uint8_t *hello_pk;	/* the key HELLO claims */
+	int sign;		/* HELLO sig: MANUAL_SIGN_* */
 	uint8_t preamble[4];
 	int got_preamble;
 	int up;
@@ -448,6 +459,7 @@ manual_read(struct bufferevent *bev, void *arg)
 	struct manual *mc = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
 	uint8_t msg[FRAME_MAX_BODY], pt[WARREN_MAX_FRAME], hello[256];
+	uint8_t sm[PEER_SIG_CTX_LEN + 32];
 	struct wire_msg m;
 	size_t len, n;
 	uint8_t secret[32];
@@ -465,6 +477,13 @@ manual_read(struct bufferevent *bev, void *arg)
 		memset(&m, 0, sizeof m);
 		m.type = WIRE_HELLO;
 		memcpy(m.u.hello.ed_pk, mc->hello_pk, 32);
+		memcpy(sm, PEER_SIG_CTX, PEER_SIG_CTX_LEN);
+		memcpy(sm + PEER_SIG_CTX_LEN, noise_hs_hash(mc->hs), 32);
+		if (mc->sign == MANUAL_SIGN_SELF)
+			crypto_sign_detached(m.u.hello.sig, NULL, sm, sizeof sm,
+			    identity_ed_sk(mc->self));
+		else if (mc->sign == MANUAL_SIGN_TWIN)
+			twin_sign(m.u.hello.sig, mc->self, sm, sizeof sm);
 		CHECK_INT(wire_encode(&m, hello, sizeof hello, &n), 0);
 		CHECK_INT(noise_hs_write(mc->hs, hello, n, msg, sizeof msg,
 		    &len), 0);
@@ -508,7 +527,7 @@ manual_start(struct manual *mc, struct side *b, const struct peer_cfg *cfg,
     const char *preamble, int do_hs, int sv[2])
 {
 	struct bufferevent *y;
-	uint8_t prologue[9 + ONION_LEN], msg[64];
+	uint8_t prologue[PEER_PROLOGUE_LEN], msg[64];
 	size_t len;
 
 	memset(mc, 0, sizeof *mc);
@@ -522,8 +541,9 @@ manual_start(struct manual *mc, struct side *b, const struct peer_cfg *cfg,
 		bufferevent_write(mc->bev, preamble, 4);
 	if (!do_hs)
 		return;
-	memcpy(prologue, "warren/1 ", 9);
-	memcpy(prologue + 9, identity_onion(id_b), ONION_LEN);
+	memcpy(prologue, PEER_PROLOGUE, sizeof PEER_PROLOGUE - 1);
+	memcpy(prologue + sizeof PEER_PROLOGUE - 1, identity_onion(id_b),
+	    ONION_LEN);
 	mc->hs = noise_hs_new(NOISE_INITIATOR, identity_x_sk(self),
 	    identity_x_pk(self), identity_x_pk(id_b), prologue,
 	    sizeof prologue);
@@ -551,23 +571,75 @@ test_peer_hello_key_mismatch(void)
 	peer_cfg_default(&cfg);
 	/* Control: an honest manual initiator gets through. */
 	side_init(&b, PEER_FULL);
-	manual_start(&mc, &b, &cfg, id_a, identity_ed_pk(id_a), "WRN\x01", 1,
+	manual_start(&mc, &b, &cfg, id_a, identity_ed_pk(id_a), "WRN\x02", 1,
 	    sv);
 	CHECK(run_until(&b.up, &mc.up, 5000));
-	CHECK_MEM(mc.preamble, "WRN\x01", 4);
+	CHECK_MEM(mc.preamble, "WRN\x02", 4);
 	CHECK_STR(b.policy_onion, identity_onion(id_a));
 	peer_free(b.p);
 	manual_free(&mc);
 
 	/* Noise key of A, HELLO claiming C: closed, policy never asked. */
 	side_init(&b, PEER_FULL);
-	manual_start(&mc, &b, &cfg, id_a, identity_ed_pk(id_c), "WRN\x01", 1,
+	manual_start(&mc, &b, &cfg, id_a, identity_ed_pk(id_c), "WRN\x02", 1,
 	    sv);
 	CHECK(run_until(&b.lost, NULL, 5000));
 	CHECK_INT(b.up, 0);
 	CHECK_INT(b.policy_calls, 0);
 	CHECK_INT(b.reason, ERR_AUTH);
 	CHECK(run_until(&mc.eof, NULL, 5000));
+	manual_free(&mc);
+}
+
+/*
+ * The negated key -A has the same X25519 key as A. A HELLO claiming -A
+ * that is not signed by -A is refused at the handshake (before version 2
+ * the X25519 check alone let it in as onion(-A)); one signed with -a is
+ * cryptographically -A's, and the owner's policy sees onion(-A) (conn.c
+ * refuses it when it knows A).
+ */
+static void
+test_peer_hello_negated_key(void)
+{
+	struct manual mc;
+	struct side b;
+	struct peer_cfg cfg;
+	uint8_t neg[32];
+	char twin[ONION_LEN + 1];
+	int sv[2];
+
+	peer_cfg_default(&cfg);
+	ed_pk_negate(neg, identity_ed_pk(id_a));
+	onion_from_pk(twin, neg);
+
+	/* Claims -A, signed with A's own key: refused. */
+	side_init(&b, PEER_FULL);
+	manual_start(&mc, &b, &cfg, id_a, neg, "WRN\x02", 1, sv);
+	CHECK(run_until(&b.lost, NULL, 5000));
+	CHECK_INT(b.up, 0);
+	CHECK_INT(b.policy_calls, 0);
+	CHECK_INT(b.reason, ERR_AUTH);
+	manual_free(&mc);
+
+	/* Claims A, no signature: refused. */
+	side_init(&b, PEER_FULL);
+	manual_start(&mc, &b, &cfg, id_a, identity_ed_pk(id_a), "WRN\x02", 1,
+	    sv);
+	mc.sign = MANUAL_SIGN_NONE;	/* read when msg2 comes */
+	CHECK(run_until(&b.lost, NULL, 5000));
+	CHECK_INT(b.policy_calls, 0);
+	CHECK_INT(b.reason, ERR_AUTH);
+	manual_free(&mc);
+
+	/* Claims -A, signed with -a: the policy is asked about onion(-A). */
+	side_init(&b, PEER_REJECT);
+	manual_start(&mc, &b, &cfg, id_a, neg, "WRN\x02", 1, sv);
+	mc.sign = MANUAL_SIGN_TWIN;
+	CHECK(run_until(&b.lost, NULL, 5000));
+	CHECK_INT(b.policy_calls, 1);
+	CHECK_STR(b.policy_onion, twin);
+	CHECK_MEM(b.policy_pk, neg, 32);
+	CHECK_INT(b.reason, ERR_REFUSED);
 	manual_free(&mc);
 }
 
@@ -594,8 +666,19 @@ test_peer_bad_preamble(void)
 	manual_start(&mc, &b, &cfg, id_a, NULL, "WRN\x07", 0, sv);
 	CHECK(run_until(&b.lost, &mc.eof, 5000));
 	CHECK_INT(b.reason, ERR_UNSUPPORTED);
+	CHECK_INT(b.version, 7);
 	CHECK_INT(mc.got_preamble, 1);
-	CHECK_MEM(mc.preamble, "WRN\x01", 4);
+	CHECK_MEM(mc.preamble, "WRN\x02", 4);
+	manual_free(&mc);
+
+	/* Version 1 (before the signed HELLO): told our version, closed. */
+	side_init(&b, PEER_FULL);
+	manual_start(&mc, &b, &cfg, id_a, NULL, "WRN\x01", 0, sv);
+	CHECK(run_until(&b.lost, &mc.eof, 5000));
+	CHECK_INT(b.reason, ERR_UNSUPPORTED);
+	CHECK_INT(b.version, 1);
+	CHECK_INT(b.policy_calls, 0);
+	CHECK_MEM(mc.preamble, "WRN\x02", 4);
 	manual_free(&mc);
 
 	/* The initiator gets a version it does not speak. */
@@ -603,9 +686,10 @@ test_peer_bad_preamble(void)
 	pair(&x, &y, sv);
 	CHECK_INT(peer_new_initiator(&a.p, base, x, id_a, identity_ed_pk(id_b),
 	    &cfg, &cbs, &a), 0);
-	CHECK(write(sv[1], "WRN\x02", 4) == 4);
+	CHECK(write(sv[1], "WRN\x01", 4) == 4);
 	CHECK(run_until(&a.lost, NULL, 5000));
 	CHECK_INT(a.reason, ERR_UNSUPPORTED);
+	CHECK_INT(a.version, 1);
 	bufferevent_free(y);
 }
 
@@ -660,7 +744,7 @@ test_peer_unknown_type_ignored(void)
 
 	peer_cfg_default(&cfg);
 	side_init(&b, PEER_FULL);
-	manual_start(&mc, &b, &cfg, id_a, identity_ed_pk(id_a), "WRN\x01", 1,
+	manual_start(&mc, &b, &cfg, id_a, identity_ed_pk(id_a), "WRN\x02", 1,
 	    sv);
 	CHECK(run_until(&b.up, &mc.up, 5000));
 	manual_send(&mc, NULL, 99);
@@ -699,7 +783,7 @@ test_peer_handshake_timeout(void)
 	manual_free(&mc);
 	/* One that hears the preamble only. */
 	side_init(&b, PEER_FULL);
-	manual_start(&mc, &b, &cfg, id_a, NULL, "WRN\x01", 0, sv);
+	manual_start(&mc, &b, &cfg, id_a, NULL, "WRN\x02", 0, sv);
 	CHECK(run_until(&b.lost, NULL, 5000));
 	CHECK_INT(b.reason, ERR_TIMEOUT);
 	manual_free(&mc);
@@ -734,7 +818,7 @@ test_peer_keepalive(void)
 
 	/* A peer that answers PINGs stays; B did ping it. */
 	side_init(&b, PEER_FULL);
-	manual_start(&mc, &b, &cfg, id_a, identity_ed_pk(id_a), "WRN\x01", 1,
+	manual_start(&mc, &b, &cfg, id_a, identity_ed_pk(id_a), "WRN\x02", 1,
 	    sv);
 	mc.answer_pings = 1;
 	CHECK(run_until(&b.up, &mc.up, 5000));
@@ -746,7 +830,7 @@ test_peer_keepalive(void)
 
 	/* One that stays silent is pinged, then closed. */
 	side_init(&b, PEER_FULL);
-	manual_start(&mc, &b, &cfg, id_a, identity_ed_pk(id_a), "WRN\x01", 1,
+	manual_start(&mc, &b, &cfg, id_a, identity_ed_pk(id_a), "WRN\x02", 1,
 	    sv);
 	CHECK(run_until(&b.up, &mc.up, 5000));
 	CHECK(run_until(&b.lost, NULL, 5000));
@@ -768,7 +852,7 @@ test_peer_backpressure(void)
 	peer_cfg_default(&cfg);
 	cfg.max_outbuf = 64 * 1024;
 	side_init(&b, PEER_FULL);
-	manual_start(&mc, &b, &cfg, id_a, identity_ed_pk(id_a), "WRN\x01", 1,
+	manual_start(&mc, &b, &cfg, id_a, identity_ed_pk(id_a), "WRN\x02", 1,
 	    sv);
 	CHECK(run_until(&b.up, &mc.up, 5000));
 	/* The manual side stops reading: B's output fills up. */
@@ -938,6 +1022,7 @@ main(void)
 	RUN(test_peer_policy);
 	RUN(test_peer_owner_closes);
 	RUN(test_peer_hello_key_mismatch);
+	RUN(test_peer_hello_negated_key);
 	RUN(test_peer_bad_preamble);
 	RUN(test_peer_garbage_after_handshake);
 	RUN(test_peer_unknown_type_ignored);

@@ -82,9 +82,11 @@ test_wire_roundtrip_all(void)
 	m.type = WIRE_HELLO;
 	randombytes_buf(m.u.hello.ed_pk, sizeof m.u.hello.ed_pk);
 	m.u.hello.features = UINT64_MAX;
+	randombytes_buf(m.u.hello.sig, sizeof m.u.hello.sig);
 	CHECK_INT(roundtrip(&m, &d), 0);
 	CHECK_INT(d.type, WIRE_HELLO);
 	CHECK_MEM(d.u.hello.ed_pk, m.u.hello.ed_pk, 32);
+	CHECK_MEM(d.u.hello.sig, m.u.hello.sig, 64);
 
 	for (i = 0; i < sizeof simple / sizeof simple[0]; i++) {
 		memset(&m, 0, sizeof m);
@@ -446,6 +448,35 @@ f_bin32_u64_u64(msgpack_packer *pk)
 }
 
 static void
+f_bin64(msgpack_packer *pk)
+{
+	static const uint8_t k[64];
+
+	msgpack_pack_bin_with_body(pk, k, 64);
+}
+
+static void
+f_bin32_u64_bin64(msgpack_packer *pk)
+{
+	f_bin32_u64(pk);
+	f_bin64(pk);
+}
+
+static void
+f_bin32_u64_bin32(msgpack_packer *pk)
+{
+	f_bin32_u64(pk);
+	f_bin32(pk);
+}
+
+static void
+f_bin32_u64_bin64_u64(msgpack_packer *pk)
+{
+	f_bin32_u64_bin64(pk);
+	f_u64(pk);
+}
+
+static void
 f_nested(msgpack_packer *pk)
 {
 	msgpack_pack_array(pk, 1);
@@ -471,7 +502,10 @@ test_wire_wrong_types(void)
 	CHECK_INT(decode_with(WIRE_RESUME, 1, f_neg), ERR_PROTO);
 	CHECK_INT(decode_with(WIRE_CONTACT_RESPONSE, 1, f_status3), ERR_PROTO);
 	CHECK_INT(decode_with(WIRE_HELLO, 2, f_bin32_neg), ERR_PROTO);
-	CHECK_INT(decode_with(WIRE_HELLO, 2, f_bin32_u64), 0);
+	CHECK_INT(decode_with(WIRE_HELLO, 3, f_bin32_u64_bin64), 0);
+	/* The signature is exactly 64 bytes of bin. */
+	CHECK_INT(decode_with(WIRE_HELLO, 3, f_bin32_u64_bin32), ERR_PROTO);
+	CHECK_INT(decode_with(WIRE_HELLO, 3, f_bin32_u64_u64), ERR_PROTO);
 	/* A key as str instead of bin. */
 	CHECK_INT(decode_with(WIRE_RATCHET_HELLO, 1, f_bin32_str), ERR_PROTO);
 	CHECK_INT(decode_with(WIRE_RATCHET_HELLO, 1, f_bin32), 0);
@@ -531,7 +565,9 @@ test_wire_missing_extra(void)
 	CHECK_INT(decode_with(WIRE_RATCHET_RESET, 1, f_u64), ERR_PROTO);
 	CHECK_INT(decode_with(WIRE_ACK, 2, f_u64x2), ERR_PROTO);
 	CHECK_INT(decode_with(WIRE_RECEIPT, 2, f_u64x2), ERR_PROTO);
-	CHECK_INT(decode_with(WIRE_HELLO, 3, f_bin32_u64_u64), ERR_PROTO);
+	CHECK_INT(decode_with(WIRE_HELLO, 4, f_bin32_u64_bin64_u64), ERR_PROTO);
+	/* A version-1 HELLO (no signature) is a missing field now. */
+	CHECK_INT(decode_with(WIRE_HELLO, 2, f_bin32_u64), ERR_PROTO);
 }
 
 static void
