@@ -44,7 +44,9 @@ struct noise_hs {
 	uint8_t s_pk[NOISE_DH_LEN];
 	uint8_t e_sk[NOISE_DH_LEN];
 	uint8_t e_pk[NOISE_DH_LEN];
+#ifdef WARREN_TESTING
 	int e_fixed;
+#endif
 	uint8_t rs[NOISE_DH_LEN];
 	int has_rs;
 	uint8_t re[NOISE_DH_LEN];
@@ -189,13 +191,17 @@ decrypt_and_hash(struct noise_hs *hs, const uint8_t *in, size_t len,
 	return 0;
 }
 
-/* Our ephemeral: the injected one (tests) or a fresh random one. */
+/* Our ephemeral: the injected one (test builds) or a fresh random one. */
 static void
 make_ephemeral(struct noise_hs *hs)
 {
-	if (!hs->e_fixed)
-		crypto_box_keypair(hs->e_pk, hs->e_sk);
-	hs->e_fixed = 0;
+#ifdef WARREN_TESTING
+	if (hs->e_fixed) {
+		hs->e_fixed = 0;
+		return;
+	}
+#endif
+	crypto_box_keypair(hs->e_pk, hs->e_sk);
 }
 
 /* Start a handshake; see noise.h. */
@@ -231,7 +237,8 @@ noise_hs_new(enum noise_role role, const uint8_t s_sk[32],
 	return hs;
 }
 
-/* Tests only: fix the next ephemeral key. */
+#ifdef WARREN_TESTING
+/* Test builds only (libwarrentest.a): fix the next ephemeral key. */
 void
 noise_hs_set_ephemeral(struct noise_hs *hs, const uint8_t e_sk[32])
 {
@@ -239,6 +246,7 @@ noise_hs_set_ephemeral(struct noise_hs *hs, const uint8_t e_sk[32])
 	crypto_scalarmult_base(hs->e_pk, hs->e_sk);
 	hs->e_fixed = 1;
 }
+#endif
 
 /* Is it our turn to write? */
 static int
@@ -488,9 +496,11 @@ noise_cs_free(struct noise_cs *cs)
 		sodium_free(cs);
 }
 
-/* Tests only: jump the nonce. */
+#ifdef WARREN_TESTING
+/* Test builds only (libwarrentest.a): jump the nonce. */
 void
 noise_cs_set_nonce(struct noise_cs *cs, uint64_t n)
 {
 	cs->n = n;
 }
+#endif

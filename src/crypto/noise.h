@@ -27,7 +27,11 @@ struct noise_cs;	/* transport CipherState, opaque */
 struct noise_hs *noise_hs_new(enum noise_role, const uint8_t s_sk[32],
     const uint8_t s_pk[32], const uint8_t *rs, const uint8_t *prologue,
     size_t prologue_len);
-/* Tests only: use this ephemeral private key instead of a random one. */
+/*
+ * Test builds only (WARREN_TESTING, in libwarrentest.a; not in libwarren.a
+ * or any installed program): use this ephemeral private key instead of a
+ * random one.
+ */
 void noise_hs_set_ephemeral(struct noise_hs *, const uint8_t e_sk[32]);
 /*
  * Write the next handshake message with payload into out (cap bytes).
@@ -65,7 +69,7 @@ int noise_cs_encrypt(struct noise_cs *, const uint8_t *ad, size_t ad_len,
 int noise_cs_decrypt(struct noise_cs *, const uint8_t *ad, size_t ad_len,
     const uint8_t *in, size_t len, uint8_t *out);
 void noise_cs_free(struct noise_cs *);	/* accepts NULL; zeroes */
-/* Tests only: jump the nonce (to test the 2^64-1 limit). */
+/* Test builds only, likewise: jump the nonce (to test the 2^64-1 limit). */
 void noise_cs_set_nonce(struct noise_cs *, uint64_t);
 
 #endif

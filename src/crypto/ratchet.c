@@ -70,8 +70,10 @@ struct ratchet {
 	/* Not state: keys derived by a decrypt that has not succeeded yet. */
 	unsigned int n_pending;
 	struct skipped pending[RATCHET_MAX_SKIP];
+#ifdef WARREN_TESTING
 	ratchet_key_hook *hook;
 	void *hook_arg;
+#endif
 
 	/*
 	 * Random nonces, fetched in batches: one getrandom per message is
@@ -271,13 +273,15 @@ ratchet_can_send(const struct ratchet *r)
 	return (r->flags & HAVE_CKS) != 0;
 }
 
-/* Tests only: see every sending message key. */
+#ifdef WARREN_TESTING
+/* Test builds only (libwarrentest.a): see every sending message key. */
 void
 ratchet_set_key_hook(struct ratchet *r, ratchet_key_hook *hook, void *arg)
 {
 	r->hook = hook;
 	r->hook_arg = arg;
 }
+#endif
 
 /* RatchetEncrypt. */
 int
@@ -296,8 +300,10 @@ ratchet_encrypt(struct ratchet *r, const uint8_t *ad, size_t ad_len,
 	    ad_len > SIZE_MAX - RATCHET_AD_FIXED)
 		return ERR_TOOBIG;
 	kdf_ck(r->cks, mk);
+#ifdef WARREN_TESTING
 	if (r->hook != NULL)
 		r->hook(mk, r->hook_arg);
+#endif
 	memcpy(hdr, r->dhs_pk, 32);
 	store_be32(hdr + 32, r->pn);
 	store_be32(hdr + 36, r->ns);

@@ -51,7 +51,10 @@ int ratchet_serialize(const struct ratchet *, uint8_t **out, size_t *len);
 int ratchet_deserialize(struct ratchet **, const uint8_t *in, size_t len);
 void ratchet_free(struct ratchet *);	/* accepts NULL; zeroes */
 
-/* Tests only: called with every sending message key (not persisted). */
+/*
+ * Test builds only (WARREN_TESTING, in libwarrentest.a; not in libwarren.a
+ * or any installed program): called with every sending message key.
+ */
 typedef void ratchet_key_hook(const uint8_t mk[32], void *);
 void ratchet_set_key_hook(struct ratchet *, ratchet_key_hook *, void *);
 
