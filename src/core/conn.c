@@ -352,7 +352,8 @@ send_request(struct node *n, struct contact *c)
 	m.u.request.nick_len = strlen(m.u.request.nick);
 	m.u.request.text = text != NULL ? text : "";
 	m.u.request.text_len = strlen(m.u.request.text);
-	conn_send(c, &m);
+	if (conn_send(c, &m) == 0)
+		c->live->req_sent = 1;	/* a RATCHET_HELLO may answer it */
 	free(nick);
 	free(text);
 }
@@ -459,6 +460,9 @@ on_up(struct peer *p, void *arg)
 		if (n->read_receipts && c->peer_receipts && c->read_seq > 0)
 			c->receipt_pending = 1;
 	}
+	/* No session can start on a connection we dialled without asking. */
+	if (pc->outbound && !pc->req_sent)
+		peer_wipe_secret(p);
 	(void)node_commit(n);
 }
 
@@ -597,18 +601,35 @@ on_msg(struct peer *p, const struct wire_msg *m, void *arg)
 	struct pconn *pc = arg;
 	struct node *n = pc->node;
 	struct contact *c = pc->c;
+	int r;
 
-	(void)p;
-	if (m->type == WIRE_CONTACT_REQUEST)
-		return on_request(n, pc, m);
+	if (m->type == WIRE_CONTACT_REQUEST) {
+		r = on_request(n, pc, m);
+		/* The one request that could start a session is done. */
+		peer_wipe_secret(p);
+		return r;
+	}
+	if (!pc->outbound)
+		peer_wipe_secret(p);	/* they did not ask first */
 	if (c == NULL || c->live != pc)
 		return 0;	/* superseded or unknown: ignore */
 	switch (m->type) {
 	case WIRE_CONTACT_RESPONSE:
-		return on_response(n, pc, m);
+		if ((r = on_response(n, pc, m)) == 0 &&
+		    m->u.response.status == WIRE_STATUS_REJECTED) {
+			pc->req_sent = 0;
+			peer_wipe_secret(p);
+		}
+		return r;
 	case WIRE_RATCHET_HELLO:
-		if (!pc->outbound || c->state != CONTACT_MUTUAL)
+		/*
+		 * Only as the answer to our own request on this connection,
+		 * once: anything else would let the peer replace a session.
+		 */
+		if (!pc->outbound || !pc->req_sent ||
+		    c->state != CONTACT_MUTUAL)
 			return ERR_PROTO;
+		pc->req_sent = 0;
 		return session_start_alice(n, c, pc, m->u.ratchet_hello.pub);
 	case WIRE_RATCHET_RESET:
 		log_warn("contact %s: asked for a session reset", c->onion);
@@ -718,8 +739,12 @@ conn_accepted(struct node *n, struct contact *c)
 			    WIRE_STATUS_ACCEPTED);
 			if (session_start_bob(n, c, c->live) == 0)
 				return;
-		} else {
+		} else if (peer_secret(c->live->peer) != NULL) {
 			send_request(n, c);
+			return;
+		} else {
+			/* No session can start here: ask on a new one. */
+			peer_close(c->live->peer, ERR_CLOSED);
 			return;
 		}
 	}

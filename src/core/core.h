@@ -90,6 +90,7 @@ struct pconn {
 	struct contact *c;		/* NULL until known */
 	int outbound;
 	int released;			/* listener_release done */
+	int req_sent;			/* our CONTACT_REQUEST went on it */
 	struct pconn *next;
 };
 

@@ -67,8 +67,7 @@ struct peer {
 	char remote_onion[ONION_LEN + 1];
 	int authenticated;	/* remote_* are valid */
 	uint64_t remote_features;
-	uint8_t secret[PEER_SECRET_LEN];
-	int have_secret;
+	uint8_t *secret;	/* sodium_malloc'd; NULL once wiped */
 
 	struct event *hs_ev;	/* handshake deadline; flush bound */
 	struct event *idle_ev;	/* PING, then idle close */
@@ -298,9 +297,11 @@ peer_up(struct peer *p)
 	enum peer_policy pol;
 	int r;
 
+	/* Guarded memory, freed (wiped) as soon as the owner is done. */
+	if ((p->secret = sodium_malloc(PEER_SECRET_LEN)) == NULL)
+		return ERR_NOMEM;
 	if ((r = noise_hs_split(p->hs, &p->tx, &p->rx, p->secret)) != 0)
 		return r;
-	p->have_secret = 1;
 	noise_hs_free(p->hs);
 	p->hs = NULL;
 	p->authenticated = 1;
@@ -742,13 +743,14 @@ peer_remote_features(const struct peer *p)
 const uint8_t *
 peer_secret(const struct peer *p)
 {
-	return p->have_secret ? p->secret : NULL;
+	return p->secret;
 }
 
 /* Forget the exported secret. */
 void
 peer_wipe_secret(struct peer *p)
 {
-	sodium_memzero(p->secret, sizeof p->secret);
-	p->have_secret = 0;
+	if (p->secret != NULL)
+		sodium_free(p->secret);	/* zeroes it */
+	p->secret = NULL;
 }

@@ -155,8 +155,10 @@ int peer_remote_version(const struct peer *);
 uint64_t peer_remote_features(const struct peer *);
 /*
  * The secret exported by this connection's handshake (noise_hs_split),
- * PEER_SECRET_LEN bytes, to seed the ratchet: valid from on_up until
- * peer_wipe_secret or the connection is lost; NULL otherwise.
+ * PEER_SECRET_LEN bytes in sodium_malloc'd memory, to seed the ratchet:
+ * valid from on_up until peer_wipe_secret or the connection is lost; NULL
+ * otherwise. The owner wipes it as soon as it knows that no session will
+ * be set up on this connection.
  */
 const uint8_t *peer_secret(const struct peer *);
 void peer_wipe_secret(struct peer *);

@@ -5,6 +5,15 @@
  *
  *   tor_node DIR [--tor-control ADDR] [--torrc-append FILE]
  *                [--tor-binary PATH] [--control-password PW]
+ *                [--peer ratchet]
+ *
+ * --peer ratchet: inbound streams speak the real warren protocol (peer.c,
+ * as the responder, everyone let in) and play a contact that replaces
+ * sessions: a CONTACT_REQUEST is accepted as a real peer would (accepted,
+ * RATCHET_HELLO, RESUME 0; printed "session"), and that connection is
+ * closed a second later; on every later connection it sends a
+ * RATCHET_HELLO at once, unasked ("sent ratchet_hello"). "lost REASON"
+ * when a connection ends.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +32,8 @@
 #include <sodium.h>
 
 #include "crypto/identity.h"
+#include "net/peer.h"
+#include "net/wire.h"
 #include "tor/tor.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -110,6 +121,113 @@ on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
 }
 
+/* --peer ratchet: one inbound warren connection. */
+struct evil_conn {
+	struct peer *p;
+	struct event *close_ev;
+};
+
+static struct identity *peer_id;
+static struct peer_cfg peer_cfg;
+static int peer_conns;	/* connections that came up */
+
+static enum peer_policy
+evil_policy(struct peer *p, const uint8_t pk[32], const char *onion,
+    void *arg)
+{
+	return PEER_FULL;
+}
+
+/* Send a RATCHET_HELLO with a fresh key. */
+static void
+evil_ratchet_hello(struct peer *p)
+{
+	struct wire_msg m;
+
+	memset(&m, 0, sizeof m);
+	m.type = WIRE_RATCHET_HELLO;
+	randombytes_buf(m.u.ratchet_hello.pub, sizeof m.u.ratchet_hello.pub);
+	(void)peer_send(p, &m);
+}
+
+static void
+evil_up(struct peer *p, void *arg)
+{
+	if (++peer_conns == 1)
+		return;	/* the first one asks: answered in evil_msg */
+	evil_ratchet_hello(p);
+	printf("sent ratchet_hello\n");
+	fflush(stdout);
+}
+
+static void
+evil_close_later(evutil_socket_t fd, short what, void *arg)
+{
+	struct evil_conn *ec = arg;
+
+	peer_close(ec->p, ERR_CLOSED);
+}
+
+static int
+evil_msg(struct peer *p, const struct wire_msg *m, void *arg)
+{
+	struct evil_conn *ec = arg;
+	struct wire_msg r;
+	struct timeval tv = { 1, 0 };
+
+	if (m->type != WIRE_CONTACT_REQUEST)
+		return 0;
+	memset(&r, 0, sizeof r);
+	r.type = WIRE_CONTACT_RESPONSE;
+	r.u.response.status = WIRE_STATUS_ACCEPTED;
+	(void)peer_send(p, &r);
+	evil_ratchet_hello(p);
+	memset(&r, 0, sizeof r);
+	r.type = WIRE_RESUME;
+	(void)peer_send(p, &r);
+	printf("session\n");
+	fflush(stdout);
+	evtimer_add(ec->close_ev, &tv);
+	return 0;
+}
+
+static void
+evil_lost(struct peer *p, int reason, void *arg)
+{
+	struct evil_conn *ec = arg;
+
+	printf("lost %s\n", err_str(reason));
+	fflush(stdout);
+	event_free(ec->close_ev);
+	peer_free(p);
+	free(ec);
+}
+
+static const struct peer_cbs evil_cbs = {
+	evil_policy, evil_up, evil_msg, NULL, evil_lost
+};
+
+/* A stream for the evil warren peer. */
+static void
+on_accept_peer(struct evconnlistener *l, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct event_base *base = evconnlistener_get_base(l);
+	struct bufferevent *bev;
+	struct evil_conn *ec;
+
+	printf("inbound\n");
+	fflush(stdout);
+	bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
+	ec = xcalloc(1, sizeof *ec);
+	ec->close_ev = evtimer_new(base, evil_close_later, ec);
+	if (peer_new_responder(&ec->p, base, bev, peer_id, &peer_cfg,
+	    &evil_cbs, ec) != 0) {
+		event_free(ec->close_ev);
+		free(ec);
+	}
+}
+
 /* SIGTERM or SIGINT: leave the loop. */
 static void
 on_signal(evutil_socket_t sig, short what, void *arg)
@@ -128,13 +246,13 @@ main(int argc, char **argv)
 	struct event *sigterm, *sigint;
 	struct tor *t;
 	char blob[TOR_BLOB_LEN + 1], *target;
-	int i, r;
+	int i, r, evil = 0;
 
 	log_init("tor_node", 0, LOG_LEVEL_INFO);
 	if (argc < 2)
 		fatalx("usage: tor_node DIR [--tor-control ADDR] "
 		    "[--torrc-append FILE] [--tor-binary PATH] "
-		    "[--control-password PW]");
+		    "[--control-password PW] [--peer ratchet]");
 	o.data_dir = argv[1];
 	for (i = 2; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--tor-control") == 0)
@@ -145,6 +263,9 @@ main(int argc, char **argv)
 			o.tor_binary = argv[i + 1];
 		else if (strcmp(argv[i], "--control-password") == 0)
 			o.control_password = argv[i + 1];
+		else if (strcmp(argv[i], "--peer") == 0 &&
+		    strcmp(argv[i + 1], "ratchet") == 0)
+			evil = 1;
 		else
 			fatalx("unknown option %s", argv[i]);
 	}
@@ -170,7 +291,10 @@ main(int argc, char **argv)
 		fatalx("%s: path too long for a unix socket", target);
 	strcpy(sun.sun_path, target);
 	unlink(target);
-	l = evconnlistener_new_bind(base, on_accept, NULL,
+	peer_id = id;
+	peer_cfg_default(&peer_cfg);
+	l = evconnlistener_new_bind(base, evil ? on_accept_peer : on_accept,
+	    NULL,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 16,
 	    (struct sockaddr *)&sun, sizeof sun);
 	if (l == NULL)
