@@ -263,7 +263,7 @@ delivery_send_control(struct node *n, struct contact *c, int kind,
 	msgpack_sbuffer_init(&sb);
 	plain_encode(&sb, kind, node_now_ms(), body, strlen(body), timer);
 	r = outbox_add(n, c, rc, (uint8_t *)sb.data, sb.size, 0);
-	msgpack_sbuffer_destroy(&sb);
+	plain_sbuffer_wipe(&sb);
 	if (r == 0) {
 		c->rc_dirty = 1;
 		r = contact_save(n, c);
@@ -308,8 +308,7 @@ delivery_encrypt_queued(struct node *n, struct contact *c)
 		    (char *)body, blen, (uint32_t)sqlite3_column_int64(s, 3));
 		secret_free(body, blen);
 		r = outbox_add(n, c, rc, (uint8_t *)sb.data, sb.size, row);
-		sodium_memzero(sb.data, sb.size);
-		msgpack_sbuffer_destroy(&sb);
+		plain_sbuffer_wipe(&sb);
 		if (r != 0)
 			break;
 		any = 1;

@@ -12,6 +12,9 @@
 #include "util/utf8.h"
 #include "util/xmalloc.h"
 
+/* Array, msg_id, time, kind, str header, timer: at most this much. */
+#define PLAIN_OVERHEAD	64
+
 /* Encode. */
 void
 plain_encode(msgpack_sbuffer *sb, int kind, int64_t when, const char *body,
@@ -19,7 +22,24 @@ plain_encode(msgpack_sbuffer *sb, int kind, int64_t when, const char *body,
 {
 	msgpack_packer pk;
 	uint8_t mid[PLAIN_ID_LEN];
+	size_t need = len + PLAIN_OVERHEAD;
+	char *p;
 
+	/*
+	 * Room for all of it now: msgpack_sbuffer_write must never realloc,
+	 * which would free a copy of the plaintext unwiped.
+	 */
+	if (sb->alloc - sb->size < need) {
+		p = xmalloc(sb->size + need);
+		if (sb->size > 0)
+			memcpy(p, sb->data, sb->size);
+		if (sb->data != NULL) {
+			sodium_memzero(sb->data, sb->alloc);
+			free(sb->data);
+		}
+		sb->data = p;
+		sb->alloc = sb->size + need;
+	}
 	randombytes_buf(mid, sizeof mid);
 	msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
 	msgpack_pack_array(&pk, 5);
@@ -30,6 +50,15 @@ plain_encode(msgpack_sbuffer *sb, int kind, int64_t when, const char *body,
 	msgpack_pack_str(&pk, len);
 	msgpack_pack_str_body(&pk, body, len);
 	msgpack_pack_uint32(&pk, timer);
+}
+
+/* Zero and free a buffer plain_encode wrote into. */
+void
+plain_sbuffer_wipe(msgpack_sbuffer *sb)
+{
+	if (sb->data != NULL)
+		sodium_memzero(sb->data, sb->alloc);
+	msgpack_sbuffer_destroy(sb);
 }
 
 /* Decode. */

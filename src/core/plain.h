@@ -26,9 +26,15 @@ struct plain {
 	size_t body_len;
 };
 
-/* Append an encoded plaintext (random msg_id) to sb. */
+/*
+ * Append an encoded plaintext (random msg_id) to sb. sb grows once, before
+ * writing, so no reallocation leaves a copy behind; free it with
+ * plain_sbuffer_wipe.
+ */
 void plain_encode(msgpack_sbuffer *sb, int kind, int64_t when,
     const char *body, size_t len, uint32_t timer);
+/* Zero all of sb's buffer, then msgpack_sbuffer_destroy. */
+void plain_sbuffer_wipe(msgpack_sbuffer *sb);
 /*
  * Decode: mp_prescan first, then strict types and sizes; the body must be
  * UTF-8 without NUL or controls (newlines and tabs allowed). Returns 0,

@@ -138,7 +138,7 @@ session_start_alice(struct node *n, struct contact *c, struct pconn *pc,
 	msgpack_sbuffer_init(&sb);
 	plain_encode(&sb, PLAIN_INIT, node_now_ms(), "", 0, c->timer);
 	r = outbox_add(n, c, c->rc, (uint8_t *)sb.data, sb.size, 0);
-	msgpack_sbuffer_destroy(&sb);
+	plain_sbuffer_wipe(&sb);
 	if (r != 0)
 		goto out;
 	c->flags |= CF_HAS_RATCHET;

@@ -6,6 +6,7 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
+#include <sodium.h>
 
 #include "tor/ctl.h"
 #include "util/err.h"
@@ -166,13 +167,42 @@ torctl_new(struct bufferevent *bev, torctl_event_cb *event_cb,
 	return c;
 }
 
+/* libevent is done with a secret line: wipe and free it. */
+static void
+torctl_secret_done(const void *data, size_t len, void *arg)
+{
+	sodium_free(arg);	/* zeroes it */
+}
+
+/* Queue the line (plus CRLF), as is or by reference to a wiped copy. */
+static int
+torctl_write(struct torctl *c, const char *line, size_t len, int secret)
+{
+	char *copy;
+
+	if (!secret)
+		return bufferevent_write(c->bev, line, len) != 0 ||
+		    bufferevent_write(c->bev, "\r\n", 2) != 0 ? ERR_IO : 0;
+	if ((copy = sodium_malloc(len + 2)) == NULL)
+		return ERR_NOMEM;
+	memcpy(copy, line, len);
+	memcpy(copy + len, "\r\n", 2);
+	if (evbuffer_add_reference(bufferevent_get_output(c->bev), copy,
+	    len + 2, torctl_secret_done, copy) != 0) {
+		sodium_free(copy);
+		return ERR_IO;
+	}
+	return 0;
+}
+
 /* Queue a command. */
-int
-torctl_send(struct torctl *c, const char *line, torctl_reply_cb *cb,
-    void *arg)
+static int
+torctl_queue(struct torctl *c, const char *line, torctl_reply_cb *cb,
+    void *arg, int secret)
 {
 	struct torctl_cmd *cmd;
 	size_t len = strlen(line);
+	int r;
 
 	if (strpbrk(line, "\r\n") != NULL)
 		return ERR_INVAL;
@@ -180,15 +210,30 @@ torctl_send(struct torctl *c, const char *line, torctl_reply_cb *cb,
 		return ERR_TOOBIG;
 	if (c->broken || c->dead)
 		return ERR_CLOSED;
-	if (bufferevent_write(c->bev, line, len) != 0 ||
-	    bufferevent_write(c->bev, "\r\n", 2) != 0)
-		return ERR_IO;
+	if ((r = torctl_write(c, line, len, secret)) != 0)
+		return r;
 	cmd = xcalloc(1, sizeof *cmd);
 	cmd->cb = cb;
 	cmd->arg = arg;
 	TAILQ_INSERT_TAIL(&c->pending, cmd, entry);
 	c->npending++;
 	return 0;
+}
+
+/* Queue a command. */
+int
+torctl_send(struct torctl *c, const char *line, torctl_reply_cb *cb,
+    void *arg)
+{
+	return torctl_queue(c, line, cb, arg, 0);
+}
+
+/* Queue a command holding a secret; see ctl.h. */
+int
+torctl_send_secret(struct torctl *c, const char *line, torctl_reply_cb *cb,
+    void *arg)
+{
+	return torctl_queue(c, line, cb, arg, 1);
 }
 
 /* Make a QuotedString. */

@@ -33,6 +33,14 @@ void torctl_free(struct torctl *);	/* accepts NULL; closes the socket */
  * ERR_TOOBIG if too long or too many are pending. cb may be NULL.
  */
 int torctl_send(struct torctl *, const char *cmd, torctl_reply_cb *, void *);
+/*
+ * torctl_send for a command that holds a secret (ADD_ONION's key): the
+ * line goes out of a sodium_malloc'd copy that libevent references (it
+ * never lands in libevent's own buffers) and that is wiped and freed once
+ * written or when the connection goes. The caller wipes its own copy.
+ */
+int torctl_send_secret(struct torctl *, const char *cmd, torctl_reply_cb *,
+    void *);
 /* Quote s as a control-spec QuotedString into out; ERR_INVAL on CR/LF/NUL. */
 int torctl_quote(const char *s, char *out, size_t outlen);
 

@@ -255,6 +255,7 @@ static void
 tor_setup(struct tor *t)
 {
 	char *cmd;
+	size_t len;
 	int r;
 
 	t->st.running = 1;
@@ -265,11 +266,24 @@ tor_setup(struct tor *t)
 	if (tor_send(t, "GETINFO status/bootstrap-phase",
 	    tor_on_bootstrap) != 0)
 		return;
-	/* The key blob: never logged, wiped after queueing. */
-	xasprintf(&cmd, "ADD_ONION ED25519-V3:%s Flags=DiscardPK "
+	/*
+	 * The key blob: never logged; built in guarded memory, wiped after
+	 * queueing, and libevent writes it from a guarded copy that is wiped
+	 * once sent (torctl_send_secret).
+	 */
+	len = strlen(t->blob) + strlen(t->target) + 80;
+	if ((cmd = sodium_malloc(len)) == NULL) {
+		tor_error(t, "no guarded memory for the onion key");
+		tor_drop(t);
+		return;
+	}
+	snprintf(cmd, len, "ADD_ONION ED25519-V3:%s Flags=DiscardPK "
 	    "Port=%u,unix:%s", t->blob, (unsigned)t->port, t->target);
-	r = tor_send(t, cmd, tor_on_add_onion);
-	secret_free(cmd, strlen(cmd));
+	if ((r = torctl_send_secret(t->ctl, cmd, tor_on_add_onion, t)) != 0) {
+		tor_error(t, "cannot send a control command: %s", err_str(r));
+		tor_drop(t);
+	}
+	sodium_free(cmd);
 	if (r != 0)
 		return;
 	if (t->pid > 0)
@@ -664,7 +678,7 @@ tor_new(struct event_base *base, const struct tor_opts *o, tor_status_cb *cb,
 	t->control = o->control ? xstrdup(o->control) : NULL;
 	t->password = o->control_password ? xstrdup(o->control_password) :
 	    NULL;
-	t->blob = o->key_blob ? xstrdup(o->key_blob) : NULL;
+	t->blob = o->key_blob ? secret_strdup(o->key_blob) : NULL;
 	t->onion = o->onion ? xstrdup(o->onion) : NULL;
 	t->target = o->target ? xstrdup(o->target) : NULL;
 	t->port = o->port;
@@ -804,8 +818,7 @@ tor_free(struct tor *t)
 	event_free(t->retry_ev);
 	event_free(t->reap_ev);
 	event_free(t->deadline_ev);
-	if (t->blob != NULL)
-		secret_free(t->blob, strlen(t->blob));
+	secret_strfree(t->blob);
 	if (t->password != NULL)
 		secret_free(t->password, strlen(t->password));
 	sodium_memzero(t->cookie, sizeof t->cookie);

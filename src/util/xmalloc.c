@@ -104,3 +104,24 @@ secret_free(void *p, size_t n)
 	sodium_memzero(p, n);
 	free(p);
 }
+
+/* A secret string in sodium_malloc'd memory, or die. */
+char *
+secret_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p;
+
+	if ((p = sodium_malloc(n)) == NULL)
+		fatalx("out of memory (%zu bytes of guarded memory)", n);
+	memcpy(p, s, n);
+	return p;
+}
+
+/* Free what secret_strdup made; sodium_free zeroes it. */
+void
+secret_strfree(char *p)
+{
+	if (p != NULL)
+		sodium_free(p);
+}

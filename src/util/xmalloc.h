@@ -14,5 +14,11 @@ int xasprintf(char **, const char *, ...)
     __attribute__((format(printf, 2, 3)));
 /* Zero, then free; accepts NULL. For buffers that held secrets. */
 void secret_free(void *, size_t);
+/*
+ * A copy of a secret string in guarded memory (sodium_malloc: locked,
+ * guard pages), or die; free it with secret_strfree (zeroes; accepts NULL).
+ */
+char *secret_strdup(const char *);
+void secret_strfree(char *);
 
 #endif

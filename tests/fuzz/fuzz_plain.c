@@ -26,6 +26,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		abort();
 	free(a.body);
 	free(b.body);
-	msgpack_sbuffer_destroy(&sb);
+	plain_sbuffer_wipe(&sb);
 	return 0;
 }

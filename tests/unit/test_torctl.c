@@ -2,7 +2,13 @@
 #include <netinet/in.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/un.h>
+#include <unistd.h>
+
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <sodium.h>
 
 #include "tor/addr.h"
 #include "tor/auth.h"
@@ -128,6 +134,59 @@ socks_path_limit(void)
 	free(c);
 }
 
+static void
+ctl_event(struct torctl *c, const struct ctl_reply *r, void *arg)
+{
+}
+
+static void
+ctl_lost(struct torctl *c, int err, void *arg)
+{
+}
+
+/*
+ * A command with a secret goes out exactly as a plain one, in order with
+ * the others (it is written from a guarded copy that libevent references
+ * and that is wiped once sent; valgrind and ASan check it is freed, also
+ * when the connection goes before it is written).
+ */
+static void
+send_secret(void)
+{
+	struct event_base *base = event_base_new();
+	struct bufferevent *bev;
+	struct torctl *c;
+	char buf[256];
+	const char *want = "GETINFO a\r\nADD_ONION ED25519-V3:c2VjcmV0 "
+	    "Flags=DiscardPK\r\nGETINFO b\r\n";
+	size_t got = 0;
+	ssize_t n;
+	int sv[2];
+
+	CHECK(sodium_init() >= 0);
+	CHECK_INT(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	bev = bufferevent_socket_new(base, sv[0], BEV_OPT_CLOSE_ON_FREE);
+	c = torctl_new(bev, ctl_event, ctl_lost, NULL);
+	CHECK_INT(torctl_send(c, "GETINFO a", NULL, NULL), 0);
+	CHECK_INT(torctl_send_secret(c, "ADD_ONION ED25519-V3:c2VjcmV0 "
+	    "Flags=DiscardPK", NULL, NULL), 0);
+	CHECK_INT(torctl_send(c, "GETINFO b", NULL, NULL), 0);
+	CHECK_INT(torctl_send_secret(c, "bad\r\nline", NULL, NULL),
+	    ERR_INVAL);
+	event_base_loop(base, EVLOOP_NONBLOCK);
+	while (got < strlen(want) &&
+	    (n = read(sv[1], buf + got, sizeof buf - 1 - got)) > 0)
+		got += (size_t)n;
+	buf[got] = '\0';
+	CHECK_STR(buf, want);
+	/* Queued but never written: freed (and wiped) with the connection. */
+	CHECK_INT(torctl_send_secret(c, "ADD_ONION ED25519-V3:bm90IHNlbnQ=",
+	    NULL, NULL), 0);
+	torctl_free(c);
+	close(sv[1]);
+	event_base_free(base);
+}
+
 int
 main(void)
 {
@@ -136,5 +195,6 @@ main(void)
 	RUN(quote);
 	RUN(addresses);
 	RUN(socks_path_limit);
+	RUN(send_secret);
 	return TEST_EXIT();
 }
