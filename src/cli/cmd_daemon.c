@@ -1,4 +1,5 @@
 /* cmd_daemon.c -- warren id, status, unlock, lock, stop, help. */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,10 +25,20 @@ jstr(json_t *o, const char *k)
 int
 cmd_id(struct cli *cli, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "qr", no_argument, NULL, 'q' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cli_args a = { 0, 0 };
 	json_t *r;
-	int qr = argc == 2 && strcmp(argv[1], "--qr") == 0, rc = EXIT_OK;
+	int qr = 0, rc = EXIT_OK, ch;
 
-	if (argc != 1 && !qr)
+	while ((ch = cli_getopt(&a, &argc, argv, "", opts)) != -1) {
+		if (ch != 'q')
+			return cli_usage(cli_find("id"), stderr);
+		qr = 1;
+	}
+	if (argc != 1)
 		return cli_usage(cli_find("id"), stderr);
 	r = cli_call(cli, "identity.get", NULL);
 	if (cli->json)
@@ -49,7 +60,7 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	json_t *r, *t;
 	const char *state;
 
-	if (argc != 1)
+	if (cli_noopts(&argc, argv) != 0 || argc != 1)
 		return cli_usage(cli_find("status"), stderr);
 	r = cli_call(cli, "status", NULL);
 	if (cli->json) {
@@ -119,7 +130,7 @@ cmd_unlock(struct cli *cli, int argc, char **argv)
 	json_t *r;
 	char *pass;
 
-	if (argc != 1)
+	if (cli_noopts(&argc, argv) != 0 || argc != 1)
 		return cli_usage(cli_find("unlock"), stderr);
 	if ((pass = cli_read_passphrase("passphrase: ")) == NULL) {
 		fprintf(stderr, "warren: no passphrase given\n");
@@ -143,7 +154,7 @@ cmd_lock(struct cli *cli, int argc, char **argv)
 {
 	json_t *r;
 
-	if (argc != 1)
+	if (cli_noopts(&argc, argv) != 0 || argc != 1)
 		return cli_usage(cli_find("lock"), stderr);
 	r = cli_call(cli, "daemon.lock", NULL);
 	if (cli->json)
@@ -160,7 +171,7 @@ cmd_stop(struct cli *cli, int argc, char **argv)
 {
 	json_t *r;
 
-	if (argc != 1)
+	if (cli_noopts(&argc, argv) != 0 || argc != 1)
 		return cli_usage(cli_find("stop"), stderr);
 	r = cli_call(cli, "daemon.shutdown", NULL);
 	if (cli->json)
@@ -176,6 +187,8 @@ cmd_help(struct cli *cli, int argc, char **argv)
 	const struct cli_cmd *cmd;
 	size_t i;
 
+	if (cli_noopts(&argc, argv) != 0)
+		return cli_usage(cli_find("help"), stderr);
 	if (argc == 1) {
 		printf("warren commands ('warren help CMD' for more):\n");
 		for (i = 0; i < cli_ncmds; i++)
@@ -197,11 +210,21 @@ cmd_help(struct cli *cli, int argc, char **argv)
 int
 cmd_passwd(struct cli *cli, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "remove", no_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cli_args a = { 0, 0 };
 	json_t *st, *p, *r;
 	char *old = NULL, *new = NULL, *again = NULL;
-	int remove = argc == 2 && strcmp(argv[1], "--remove") == 0, rc;
+	int remove = 0, rc, ch;
 
-	if (argc != 1 && !remove)
+	while ((ch = cli_getopt(&a, &argc, argv, "", opts)) != -1) {
+		if (ch != 'r')
+			return cli_usage(cli_find("passwd"), stderr);
+		remove = 1;
+	}
+	if (argc != 1)
 		return cli_usage(cli_find("passwd"), stderr);
 	st = cli_call(cli, "status", NULL);
 	p = json_object();
@@ -254,7 +277,7 @@ cmd_settings(struct cli *cli, int argc, char **argv)
 {
 	json_t *r;
 
-	if (argc != 1)
+	if (cli_noopts(&argc, argv) != 0 || argc != 1)
 		return cli_usage(cli_find("settings"), stderr);
 	r = cli_call(cli, "settings.get", NULL);
 	if (cli->json)
@@ -277,10 +300,13 @@ cmd_set(struct cli *cli, int argc, char **argv)
 {
 	json_t *v, *r;
 
-	if (argc != 3)
+	if (cli_noopts(&argc, argv) != 0 || argc != 3)
 		return cli_usage(cli_find("set"), stderr);
-	if (strcmp(argv[1], "nick") == 0)
+	cli_utf8(cli, "the setting", argv[1]);
+	if (strcmp(argv[1], "nick") == 0) {
+		cli_utf8(cli, "the nick", argv[2]);
 		v = json_string(argv[2]);
+	}
 	else if (strcmp(argv[2], "on") == 0 || strcmp(argv[2], "true") == 0)
 		v = json_true();
 	else if (strcmp(argv[2], "off") == 0 || strcmp(argv[2], "false") == 0)
