@@ -123,11 +123,39 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/*
+ * Put a passphrase into p: as key when it is UTF-8 text (what every daemon
+ * takes), else as key_b64, the base64 of its bytes: never dropped.
+ */
+static void
+pass_param(json_t *p, const char *key, const char *pass)
+{
+	json_t *s;
+	char k[32], *b64;
+	size_t n, len = strlen(pass);
+
+	if ((s = json_string(pass)) != NULL) {
+		json_object_set_new(p, key, s);
+		return;
+	}
+	n = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
+	if ((b64 = malloc(n)) == NULL) {
+		fprintf(stderr, "warren: out of memory\n");
+		exit(EXIT_FAIL);
+	}
+	sodium_bin2base64(b64, n, (const unsigned char *)pass, len,
+	    sodium_base64_VARIANT_ORIGINAL);
+	snprintf(k, sizeof k, "%s_b64", key);
+	json_object_set_new(p, k, json_string(b64));
+	sodium_memzero(b64, n);
+	free(b64);
+}
+
 /* warren unlock */
 int
 cmd_unlock(struct cli *cli, int argc, char **argv)
 {
-	json_t *r;
+	json_t *p, *r;
 	char *pass;
 
 	if (cli_noopts(&argc, argv) != 0 || argc != 1)
@@ -136,8 +164,9 @@ cmd_unlock(struct cli *cli, int argc, char **argv)
 		fprintf(stderr, "warren: no passphrase given\n");
 		return EXIT_FAIL;
 	}
-	r = cli_call(cli, "daemon.unlock", json_pack("{s:s}", "passphrase",
-	    pass));
+	p = json_object();
+	pass_param(p, "passphrase", pass);
+	r = cli_call(cli, "daemon.unlock", p);
 	sodium_memzero(pass, strlen(pass));
 	free(pass);
 	if (cli->json)
@@ -231,7 +260,7 @@ cmd_passwd(struct cli *cli, int argc, char **argv)
 	if (json_is_true(json_object_get(st, "passphrase"))) {
 		if ((old = cli_read_passphrase("current passphrase: ")) == NULL)
 			goto fail;
-		json_object_set_new(p, "old", json_string(old));
+		pass_param(p, "old", old);
 	}
 	if (!remove) {
 		if ((new = cli_read_passphrase("new passphrase: ")) == NULL ||
@@ -242,8 +271,9 @@ cmd_passwd(struct cli *cli, int argc, char **argv)
 			fprintf(stderr, "warren: the two do not match\n");
 			goto fail;
 		}
-		json_object_set_new(p, "new", json_string(new));
-	}
+		pass_param(p, "new", new);
+	} else
+		json_object_set_new(p, "remove", json_true());
 	r = cli_call(cli, "daemon.passwd", p);
 	p = NULL;
 	if (cli->json)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include "config.h"
 #include "warren/rpc.h"
@@ -191,7 +192,7 @@ cli_read_passphrase(const char *prompt)
 {
 	struct termios t, old;
 	char *line = NULL;
-	size_t cap = 0;
+	size_t cap = 0, len;
 	ssize_t n;
 	FILE *tty;
 	int echo_off = 0;
@@ -217,7 +218,18 @@ cli_read_passphrase(const char *prompt)
 		free(line);
 		return NULL;
 	}
-	line[strcspn(line, "\r\n")] = '\0';
+	/* The first line, as warrend --passphrase-file reads it. */
+	for (len = 0; len < (size_t)n && line[len] != '\r' &&
+	    line[len] != '\n'; len++)
+		;
+	line[len] = '\0';
+	if (strlen(line) != len) {
+		/* A NUL would cut the passphrase short: refuse, not guess. */
+		fprintf(stderr, "warren: the passphrase holds a NUL byte\n");
+		sodium_memzero(line, (size_t)n);
+		free(line);
+		return NULL;
+	}
 	return line;
 }
 
