@@ -113,6 +113,9 @@ _warren()
 	passwd)
 		((argn == 1)) && COMPREPLY=($(compgen -W '--remove' -- "$cur"))
 		;;
+	stop)
+		((argn == 1)) && COMPREPLY=($(compgen -W '--no-wait' -- "$cur"))
+		;;
 	add)
 		case $prev in
 		--name | -n | --message | -m) return ;;

@@ -1,8 +1,12 @@
 /* cmd_daemon.c -- warren id, status, unlock, lock, stop, help. */
+#include <sys/file.h>
+
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <sodium.h>
@@ -10,6 +14,7 @@
 #include "cli/cli.h"
 #include "cli/client.h"
 #include "cli/qr.h"
+#include "util/xmalloc.h"
 
 
 /* A string member or "". */
@@ -194,18 +199,67 @@ cmd_lock(struct cli *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* warren stop */
+#define STOP_WAIT_MS	30000	/* warrend gives its tor up to 3 s */
+
+/*
+ * Wait until the daemon on dir is gone: it holds an exclusive flock on
+ * DIR/warrend.lock until it exits (after its tor), and a new warrend needs
+ * that lock. 0 when gone, -1 after ms milliseconds.
+ */
+static int
+stop_wait(const char *dir, int ms)
+{
+	char *path;
+	int fd, waited;
+
+	xasprintf(&path, "%s/warrend.lock", dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	free(path);
+	if (fd < 0)
+		return 0;
+	for (waited = 0; waited < ms; waited += 20) {
+		if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
+			flock(fd, LOCK_UN);
+			close(fd);
+			return 0;
+		}
+		usleep(20 * 1000);
+	}
+	close(fd);
+	return -1;
+}
+
+/* warren stop [--no-wait] */
 int
 cmd_stop(struct cli *cli, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "no-wait", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cli_args a = { 0, 0 };
 	json_t *r;
+	int ch, wait = 1, gone;
 
-	if (cli_noopts(&argc, argv) != 0 || argc != 1)
+	while ((ch = cli_getopt(&a, &argc, argv, "", opts)) != -1) {
+		if (ch != 'n')
+			return cli_usage(cli_find("stop"), stderr);
+		wait = 0;
+	}
+	if (argc != 1)
 		return cli_usage(cli_find("stop"), stderr);
 	r = cli_call(cli, "daemon.shutdown", NULL);
+	gone = !wait || stop_wait(cli->dir, STOP_WAIT_MS) == 0;
+	if (wait)
+		json_object_set_new(r, "stopped", json_boolean(gone));
 	if (cli->json)
 		cli_print_json(r);
 	json_decref(r);
+	if (!gone) {
+		fprintf(stderr, "warren: warrend on %s has not stopped after "
+		    "%d s\n", cli->dir, STOP_WAIT_MS / 1000);
+		return EXIT_FAIL;
+	}
 	return EXIT_OK;
 }
 
