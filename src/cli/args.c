@@ -41,6 +41,11 @@ args_bad(const char *name, int ch, const char *word, int none)
 	if (ch == ':')
 		fprintf(stderr, "warren %s: option %s needs a value\n", name,
 		    opt);
+	else if (strcmp(opt, "--json") == 0 || strcmp(opt, "-j") == 0 ||
+	    strcmp(opt, "--data-dir") == 0 || strcmp(opt, "-d") == 0)
+		fprintf(stderr, "warren %s: %s is a global option: it goes "
+		    "before the command ('warren %s %s ...')\n", name, opt,
+		    opt, name);
 	else
 		fprintf(stderr, "warren %s: unknown option %s%s\n"
 		    "  a word that starts with '-' must come after '--', e.g. "

@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "warren/rpc.h"
 #include "cli/cli.h"
 #include "cli/client.h"
 #include "cli/qr.h"
@@ -166,7 +167,7 @@ cmd_unlock(struct cli *cli, int argc, char **argv)
 	if (cli_noopts(&argc, argv) != 0 || argc != 1)
 		return cli_usage(cli_find("unlock"), stderr);
 	if ((pass = cli_read_passphrase("passphrase: ")) == NULL) {
-		fprintf(stderr, "warren: no passphrase given\n");
+		cli_error(cli, RPC_E_PARAMS, "no passphrase given");
 		return EXIT_FAIL;
 	}
 	p = json_object();
@@ -338,7 +339,7 @@ cmd_passwd(struct cli *cli, int argc, char **argv)
 	rc = EXIT_OK;
 	goto out;
 fail:
-	fprintf(stderr, "warren: passphrase unchanged\n");
+	cli_error(cli, RPC_E_PARAMS, "passphrase unchanged");
 	rc = EXIT_FAIL;
 out:
 	json_decref(p);

@@ -72,6 +72,9 @@ w a add --name carol "$C" >/dev/null 2>&1 || true
 out=$(w a add "$(onion a | tr a-z A-Z)" --message hi 2>&1); rc=$?
 echo "$out" | grep -qi "own address" && ok "add ADDRESS --message: the option is taken" ||
     notok "add ADDRESS --message: the option is taken" "exit $rc: $out"
+out=$(w a log bob --json 2>&1); rc=$?
+[ $rc -eq 2 ] && echo "$out" | grep -q "global option" && ok "log bob --json: says --json goes before the command" ||
+    notok "log bob --json: says --json goes before the command" "exit $rc: $out"
 out=$(w a send bob --expire 2>&1); rc=$?
 [ $rc -eq 2 ] && echo "$out" | grep -q -- "--expire needs a value" && ok "a missing option value is named" ||
     notok "a missing option value is named" "exit $rc: $out"
@@ -106,7 +109,8 @@ out=$(json a send bob "$(printf 'caf\xe9')" 2>/dev/null)
     ok "--json: {\"error\":{\"code\":1011}}" || notok "--json: {\"error\":{\"code\":1011}}" "$out"
 
 # --- --json errors on stdout (issue 18.7)
-for args in "send nobody hi" "send bob" "log nobody" "rename nobody x" "timer nobody 1h" "verify nobody"; do
+for args in "send nobody hi" "send bob" "log nobody" "rename nobody x" "timer nobody 1h" "verify nobody" \
+    "unlock" "passwd"; do
 	# shellcheck disable=SC2086
 	out=$(json a $args 2>/dev/null </dev/null); rc=$?
 	code=$(echo "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["error"]["code"])' 2>/dev/null)
