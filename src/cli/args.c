@@ -50,7 +50,8 @@ args_bad(const char *name, int ch, const char *word, int none)
 		fprintf(stderr, "warren %s: unknown option %s%s\n"
 		    "  a word that starts with '-' must come after '--', e.g. "
 		    "'warren %s ... -- %s'\n  'warren help %s' lists its "
-		    "options\n", name, opt, none ? " (it takes none)" : "", name, word, name);
+		    "options\n", name, opt, none ? " (it takes none)" : "",
+		    name, word, name);
 	return '?';
 }
 
