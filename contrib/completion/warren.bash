@@ -113,6 +113,9 @@ _warren()
 	passwd)
 		((argn == 1)) && COMPREPLY=($(compgen -W '--remove' -- "$cur"))
 		;;
+	stop)
+		((argn == 1)) && COMPREPLY=($(compgen -W '--no-wait' -- "$cur"))
+		;;
 	add)
 		case $prev in
 		--name | -n | --message | -m) return ;;
@@ -131,8 +134,8 @@ _warren()
 		    -- "$cur"))
 		;;
 	send)
-		# Options come first: count the words after them.
-		local j n=0
+		# Options go anywhere before "--": count the other words.
+		local j n=0 dd=0
 		case $prev in
 		--expire | -e)
 			COMPREPLY=($(compgen -W 'off 30s 5m 1h 1d 1w' -- "$cur"))
@@ -141,12 +144,13 @@ _warren()
 		esac
 		for ((j = i + 1; j < cword; j++)); do
 			case ${words[j]} in
-			--expire | -e) ((n == 0)) && ((j++)) ;;
-			-?*) ((n == 0)) || ((n++)) ;;
-			*) ((n++)) ;;
+			--) ((dd)) && n=$((n + 1)); dd=1 ;;
+			--expire | -e) if ((dd)); then n=$((n + 1)); else j=$((j + 1)); fi ;;
+			-?*) ((dd)) && n=$((n + 1)) ;;
+			*) n=$((n + 1)) ;;
 			esac
 		done
-		if ((n == 0)) && [[ $cur == -?* ]]; then
+		if ((!dd)) && [[ $cur == -?* ]]; then
 			COMPREPLY=($(compgen -W '--expire --force' -- "$cur"))
 		elif ((n == 0)); then
 			COMPREPLY=($(compgen -W "$(_warren_contacts contacts)" \

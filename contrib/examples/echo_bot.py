@@ -8,7 +8,9 @@ only the Python standard library.
 
 It subscribes to events with the id of the last event it handled (kept in
 the state file), so a restart neither loses nor repeats a message: the
-daemon replays what happened while the bot was away. A reply that was being
+daemon replays what happened while the bot was away. Without a state file
+(the first run) it starts from now: messages that came before are not
+answered. A reply that was being
 sent when the bot died is looked up in the conversation before it is sent
 again. If warrend stops or restarts, the bot reconnects (with backoff) and
 carries on from the same place; while the daemon is locked it waits.
@@ -118,7 +120,7 @@ class State:
 
     def __init__(self, path):
         self.path = path
-        self.since = 0
+        self.since = None           # no state yet: start from now
         self.pending = None
         self.connected = False
         try:
@@ -136,7 +138,8 @@ class State:
         tmp = self.path + ".tmp"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as f:
-            json.dump({"since": self.since, "pending": self.pending}, f)
+            json.dump({"since": self.since or 0, "pending": self.pending},
+                      f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, self.path)
@@ -194,7 +197,14 @@ def run(sock_path, state, log):
     """Connect, subscribe from state.since, answer until the socket closes."""
     conn = Connection(sock_path)
     try:
-        sub = conn.call("events.subscribe", {"since": state.since})
+        if state.since is None:
+            # First run: from now on (the reply's since is the newest id),
+            # remembered at once so a restart does not go back further.
+            sub = conn.call("events.subscribe", {})
+            state.since = sub["since"]
+            state.save()
+        else:
+            sub = conn.call("events.subscribe", {"since": state.since})
         log("subscribed: since %d, newest event %d" %
             (sub["since"], sub["last"]))
         state.connected = True

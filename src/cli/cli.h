@@ -22,6 +22,24 @@ struct cli_cmd {
 	int (*fn)(struct cli *, int, char **);
 };
 
+/*
+ * A command's options: call cli_getopt until it returns -1 (then argv[1..
+ * *argc) are the words, options and "--" taken out) or '?' (it said what is
+ * wrong: return EXIT_USAGE). Options count anywhere before "--"; --help
+ * and -h print the command's help and exit. longopts may be NULL.
+ */
+struct option;
+struct cli_args {
+	int started;
+	int w;		/* next word goes to argv[w] */
+};
+int cli_getopt(struct cli_args *, int *argc, char **argv,
+    const char *shortopts, const struct option *longopts);
+/* For a command without options: 0, or -1 after saying what is wrong. */
+int cli_noopts(int *argc, char **argv);
+/* Print a command's usage and help to stdout. */
+void cli_help(const struct cli_cmd *);
+
 /* The commands, one group per cmd_*.c file; the table is in cmds.c. */
 int cmd_accept(struct cli *, int, char **);
 int cmd_add(struct cli *, int, char **);
@@ -56,6 +74,10 @@ json_t *cli_call(struct cli *, const char *method, json_t *params);
 /* Like cli_call but returns NULL and the code instead of exiting on an API error. */
 json_t *cli_try(struct cli *, const char *method, json_t *params, int *code,
     const char **msg);
+/* Print an error: to stderr, and as {"error":...} to stdout with --json. */
+void cli_error(struct cli *, int code, const char *msg);
+/* Exit with "WHAT is not valid UTF-8" unless s is (JSON needs it). */
+void cli_utf8(struct cli *, const char *what, const char *s);
 /* Print a result as JSON (for --json). */
 void cli_print_json(json_t *);
 /* Print usage of one command to f and return EXIT_USAGE. */

@@ -96,8 +96,9 @@ cmd_chat(struct cli *cli, int argc, char **argv)
 	int code;
 	const char *msg;
 
-	if (argc != 2)
+	if (cli_noopts(&argc, argv) != 0 || argc != 2)
 		return cli_usage(cli_find("chat"), stderr);
+	cli_utf8(cli, "the contact", argv[1]);
 	/* Resolve the contact (and show the last few messages). */
 	r = cli_call(cli, "messages.list", json_pack("{s:s, s:i, s:b}",
 	    "contact", argv[1], "limit", 10, "mark_read", 1));
@@ -165,6 +166,11 @@ cmd_chat(struct cli *cli, int argc, char **argv)
 			    WARREN_MAX_TEXT);
 			continue;
 		}
+		if ((e = json_string(line)) == NULL) {
+			printf("*** not sent: the line is not valid UTF-8\n");
+			continue;
+		}
+		json_decref(e);
 		/* The same line twice after a session-reset warning: send. */
 		r = cli_try(cli, "messages.send", json_pack("{s:s, s:s, s:b}",
 		    "contact", addr, "text", line, "force", refused != NULL &&

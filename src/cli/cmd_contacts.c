@@ -30,11 +30,11 @@ cmd_add(struct cli *cli, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *name = NULL, *msg = NULL;
+	struct cli_args a = { 0, 0 };
 	json_t *p, *r;
 	int ch;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "n:m:", opts, NULL)) != -1) {
+	while ((ch = cli_getopt(&a, &argc, argv, "n:m:", opts)) != -1) {
 		switch (ch) {
 		case 'n':
 			name = optarg;
@@ -46,9 +46,14 @@ cmd_add(struct cli *cli, int argc, char **argv)
 			return cli_usage(cli_find("add"), stderr);
 		}
 	}
-	if (argc - optind != 1)
+	if (argc != 2)
 		return cli_usage(cli_find("add"), stderr);
-	p = json_pack("{s:s}", "address", argv[optind]);
+	cli_utf8(cli, "the address", argv[1]);
+	if (name != NULL)
+		cli_utf8(cli, "the name", name);
+	if (msg != NULL)
+		cli_utf8(cli, "the greeting (--message)", msg);
+	p = json_pack("{s:s}", "address", argv[1]);
 	if (name != NULL)
 		json_object_set_new(p, "name", json_string(name));
 	if (msg != NULL)
@@ -72,8 +77,9 @@ contact_verb(struct cli *cli, int argc, char **argv, const char *method,
 {
 	json_t *r;
 
-	if (argc != 2)
+	if (cli_noopts(&argc, argv) != 0 || argc != 2)
 		return cli_usage(cli_find(argv[0]), stderr);
+	cli_utf8(cli, "the contact", argv[1]);
 	r = cli_call(cli, method, json_pack("{s:s}", "contact", argv[1]));
 	if (cli->json)
 		cli_print_json(r);
@@ -122,8 +128,10 @@ cmd_rename(struct cli *cli, int argc, char **argv)
 {
 	json_t *r;
 
-	if (argc != 3)
+	if (cli_noopts(&argc, argv) != 0 || argc != 3)
 		return cli_usage(cli_find("rename"), stderr);
+	cli_utf8(cli, "the contact", argv[1]);
+	cli_utf8(cli, "the name", argv[2]);
 	r = cli_call(cli, "contacts.rename", json_pack("{s:s, s:s}", "contact",
 	    argv[1], "name", argv[2]));
 	if (cli->json)
@@ -165,7 +173,7 @@ cmd_requests(struct cli *cli, int argc, char **argv)
 	json_t *r, *a, *c;
 	size_t i;
 
-	if (argc != 1)
+	if (cli_noopts(&argc, argv) != 0 || argc != 1)
 		return cli_usage(cli_find("requests"), stderr);
 	r = cli_call(cli, "requests.list", NULL);
 	if (cli->json) {
@@ -200,7 +208,7 @@ cmd_contacts(struct cli *cli, int argc, char **argv)
 	int w = 4, k;
 	char buf[32];
 
-	if (argc != 1)
+	if (cli_noopts(&argc, argv) != 0 || argc != 1)
 		return cli_usage(cli_find("contacts"), stderr);
 	r = cli_call(cli, "contacts.list", NULL);
 	if (cli->json) {

@@ -1,14 +1,21 @@
 /* cmd_daemon.c -- warren id, status, unlock, lock, stop, help. */
+#include <sys/file.h>
+
+#include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <sodium.h>
 
+#include "warren/rpc.h"
 #include "cli/cli.h"
 #include "cli/client.h"
 #include "cli/qr.h"
+#include "util/xmalloc.h"
 
 
 /* A string member or "". */
@@ -24,10 +31,20 @@ jstr(json_t *o, const char *k)
 int
 cmd_id(struct cli *cli, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "qr", no_argument, NULL, 'q' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cli_args a = { 0, 0 };
 	json_t *r;
-	int qr = argc == 2 && strcmp(argv[1], "--qr") == 0, rc = EXIT_OK;
+	int qr = 0, rc = EXIT_OK, ch;
 
-	if (argc != 1 && !qr)
+	while ((ch = cli_getopt(&a, &argc, argv, "", opts)) != -1) {
+		if (ch != 'q')
+			return cli_usage(cli_find("id"), stderr);
+		qr = 1;
+	}
+	if (argc != 1)
 		return cli_usage(cli_find("id"), stderr);
 	r = cli_call(cli, "identity.get", NULL);
 	if (cli->json)
@@ -49,7 +66,7 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	json_t *r, *t;
 	const char *state;
 
-	if (argc != 1)
+	if (cli_noopts(&argc, argv) != 0 || argc != 1)
 		return cli_usage(cli_find("status"), stderr);
 	r = cli_call(cli, "status", NULL);
 	if (cli->json) {
@@ -112,21 +129,50 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/*
+ * Put a passphrase into p: as key when it is UTF-8 text (what every daemon
+ * takes), else as key_b64, the base64 of its bytes: never dropped.
+ */
+static void
+pass_param(json_t *p, const char *key, const char *pass)
+{
+	json_t *s;
+	char k[32], *b64;
+	size_t n, len = strlen(pass);
+
+	if ((s = json_string(pass)) != NULL) {
+		json_object_set_new(p, key, s);
+		return;
+	}
+	n = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
+	if ((b64 = malloc(n)) == NULL) {
+		fprintf(stderr, "warren: out of memory\n");
+		exit(EXIT_FAIL);
+	}
+	sodium_bin2base64(b64, n, (const unsigned char *)pass, len,
+	    sodium_base64_VARIANT_ORIGINAL);
+	snprintf(k, sizeof k, "%s_b64", key);
+	json_object_set_new(p, k, json_string(b64));
+	sodium_memzero(b64, n);
+	free(b64);
+}
+
 /* warren unlock */
 int
 cmd_unlock(struct cli *cli, int argc, char **argv)
 {
-	json_t *r;
+	json_t *p, *r;
 	char *pass;
 
-	if (argc != 1)
+	if (cli_noopts(&argc, argv) != 0 || argc != 1)
 		return cli_usage(cli_find("unlock"), stderr);
 	if ((pass = cli_read_passphrase("passphrase: ")) == NULL) {
-		fprintf(stderr, "warren: no passphrase given\n");
+		cli_error(cli, RPC_E_PARAMS, "no passphrase given");
 		return EXIT_FAIL;
 	}
-	r = cli_call(cli, "daemon.unlock", json_pack("{s:s}", "passphrase",
-	    pass));
+	p = json_object();
+	pass_param(p, "passphrase", pass);
+	r = cli_call(cli, "daemon.unlock", p);
 	sodium_memzero(pass, strlen(pass));
 	free(pass);
 	if (cli->json)
@@ -143,7 +189,7 @@ cmd_lock(struct cli *cli, int argc, char **argv)
 {
 	json_t *r;
 
-	if (argc != 1)
+	if (cli_noopts(&argc, argv) != 0 || argc != 1)
 		return cli_usage(cli_find("lock"), stderr);
 	r = cli_call(cli, "daemon.lock", NULL);
 	if (cli->json)
@@ -154,18 +200,67 @@ cmd_lock(struct cli *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* warren stop */
+#define STOP_WAIT_MS	30000	/* warrend gives its tor up to 3 s */
+
+/*
+ * Wait until the daemon on dir is gone: it holds an exclusive flock on
+ * DIR/warrend.lock until it exits (after its tor), and a new warrend needs
+ * that lock. 0 when gone, -1 after ms milliseconds.
+ */
+static int
+stop_wait(const char *dir, int ms)
+{
+	char *path;
+	int fd, waited;
+
+	xasprintf(&path, "%s/warrend.lock", dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	free(path);
+	if (fd < 0)
+		return 0;
+	for (waited = 0; waited < ms; waited += 20) {
+		if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
+			flock(fd, LOCK_UN);
+			close(fd);
+			return 0;
+		}
+		usleep(20 * 1000);
+	}
+	close(fd);
+	return -1;
+}
+
+/* warren stop [--no-wait] */
 int
 cmd_stop(struct cli *cli, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "no-wait", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cli_args a = { 0, 0 };
 	json_t *r;
+	int ch, wait = 1, gone;
 
+	while ((ch = cli_getopt(&a, &argc, argv, "", opts)) != -1) {
+		if (ch != 'n')
+			return cli_usage(cli_find("stop"), stderr);
+		wait = 0;
+	}
 	if (argc != 1)
 		return cli_usage(cli_find("stop"), stderr);
 	r = cli_call(cli, "daemon.shutdown", NULL);
+	gone = !wait || stop_wait(cli->dir, STOP_WAIT_MS) == 0;
+	if (wait)
+		json_object_set_new(r, "stopped", json_boolean(gone));
 	if (cli->json)
 		cli_print_json(r);
 	json_decref(r);
+	if (!gone) {
+		fprintf(stderr, "warren: warrend on %s has not stopped after "
+		    "%d s\n", cli->dir, STOP_WAIT_MS / 1000);
+		return EXIT_FAIL;
+	}
 	return EXIT_OK;
 }
 
@@ -176,6 +271,8 @@ cmd_help(struct cli *cli, int argc, char **argv)
 	const struct cli_cmd *cmd;
 	size_t i;
 
+	if (cli_noopts(&argc, argv) != 0)
+		return cli_usage(cli_find("help"), stderr);
 	if (argc == 1) {
 		printf("warren commands ('warren help CMD' for more):\n");
 		for (i = 0; i < cli_ncmds; i++)
@@ -197,18 +294,28 @@ cmd_help(struct cli *cli, int argc, char **argv)
 int
 cmd_passwd(struct cli *cli, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "remove", no_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cli_args a = { 0, 0 };
 	json_t *st, *p, *r;
 	char *old = NULL, *new = NULL, *again = NULL;
-	int remove = argc == 2 && strcmp(argv[1], "--remove") == 0, rc;
+	int remove = 0, rc, ch;
 
-	if (argc != 1 && !remove)
+	while ((ch = cli_getopt(&a, &argc, argv, "", opts)) != -1) {
+		if (ch != 'r')
+			return cli_usage(cli_find("passwd"), stderr);
+		remove = 1;
+	}
+	if (argc != 1)
 		return cli_usage(cli_find("passwd"), stderr);
 	st = cli_call(cli, "status", NULL);
 	p = json_object();
 	if (json_is_true(json_object_get(st, "passphrase"))) {
 		if ((old = cli_read_passphrase("current passphrase: ")) == NULL)
 			goto fail;
-		json_object_set_new(p, "old", json_string(old));
+		pass_param(p, "old", old);
 	}
 	if (!remove) {
 		if ((new = cli_read_passphrase("new passphrase: ")) == NULL ||
@@ -219,8 +326,9 @@ cmd_passwd(struct cli *cli, int argc, char **argv)
 			fprintf(stderr, "warren: the two do not match\n");
 			goto fail;
 		}
-		json_object_set_new(p, "new", json_string(new));
-	}
+		pass_param(p, "new", new);
+	} else
+		json_object_set_new(p, "remove", json_true());
 	r = cli_call(cli, "daemon.passwd", p);
 	p = NULL;
 	if (cli->json)
@@ -231,7 +339,7 @@ cmd_passwd(struct cli *cli, int argc, char **argv)
 	rc = EXIT_OK;
 	goto out;
 fail:
-	fprintf(stderr, "warren: passphrase unchanged\n");
+	cli_error(cli, RPC_E_PARAMS, "passphrase unchanged");
 	rc = EXIT_FAIL;
 out:
 	json_decref(p);
@@ -254,7 +362,7 @@ cmd_settings(struct cli *cli, int argc, char **argv)
 {
 	json_t *r;
 
-	if (argc != 1)
+	if (cli_noopts(&argc, argv) != 0 || argc != 1)
 		return cli_usage(cli_find("settings"), stderr);
 	r = cli_call(cli, "settings.get", NULL);
 	if (cli->json)
@@ -277,10 +385,13 @@ cmd_set(struct cli *cli, int argc, char **argv)
 {
 	json_t *v, *r;
 
-	if (argc != 3)
+	if (cli_noopts(&argc, argv) != 0 || argc != 3)
 		return cli_usage(cli_find("set"), stderr);
-	if (strcmp(argv[1], "nick") == 0)
+	cli_utf8(cli, "the setting", argv[1]);
+	if (strcmp(argv[1], "nick") == 0) {
+		cli_utf8(cli, "the nick", argv[2]);
 		v = json_string(argv[2]);
+	}
 	else if (strcmp(argv[2], "on") == 0 || strcmp(argv[2], "true") == 0)
 		v = json_true();
 	else if (strcmp(argv[2], "off") == 0 || strcmp(argv[2], "false") == 0)

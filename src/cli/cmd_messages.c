@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "warren/limits.h"
+#include "warren/rpc.h"
 #include "cli/cli.h"
 #include "cli/client.h"
 
@@ -59,9 +60,9 @@ jstr(json_t *o, const char *k)
 	return s != NULL ? s : "";
 }
 
-/* Read all of stdin (up to the text limit + 1). */
+/* Read all of stdin (up to the text limit + 1); its length in *lenp. */
 static char *
-read_stdin(void)
+read_stdin(size_t *lenp)
 {
 	size_t len = 0, cap = WARREN_MAX_TEXT + 2, n;
 	char *buf = malloc(cap);
@@ -74,6 +75,7 @@ read_stdin(void)
 	while (len > 0 && buf[len - 1] == '\n')
 		len--;
 	buf[len] = '\0';
+	*lenp = len;
 	return buf;
 }
 
@@ -108,11 +110,11 @@ cmd_send(struct cli *cli, int argc, char **argv)
 	const char *msg;
 	char *text;
 	size_t len = 0;
+	struct cli_args a = { 0, 0 };
 	long expire = -1;
 	int i, ch, force = 0, code;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+e:f", opts, NULL)) != -1) {
+	while ((ch = cli_getopt(&a, &argc, argv, "e:f", opts)) != -1) {
 		switch (ch) {
 		case 'e':
 			if ((expire = parse_duration(optarg)) < 0 ||
@@ -129,13 +131,18 @@ cmd_send(struct cli *cli, int argc, char **argv)
 			return cli_usage(cli_find("send"), stderr);
 		}
 	}
-	argc -= optind - 1;
-	argv += optind - 1;
 	if (argc < 2)
 		return cli_usage(cli_find("send"), stderr);
+	cli_utf8(cli, "the contact", argv[1]);
 	if (argc == 2 || (argc == 3 && strcmp(argv[2], "-") == 0)) {
-		if ((text = read_stdin()) == NULL)
+		if ((text = read_stdin(&len)) == NULL)
 			return EXIT_FAIL;
+		if (strlen(text) != len) {
+			cli_error(cli, RPC_E_BAD_TEXT, "message text contains "
+			    "a NUL byte");
+			free(text);
+			return EXIT_FAIL;
+		}
 	} else {
 		for (i = 2; i < argc; i++)
 			len += strlen(argv[i]) + 1;
@@ -147,11 +154,15 @@ cmd_send(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (strlen(text) > WARREN_MAX_TEXT) {
-		fprintf(stderr, "warren: message too long: the limit is %d "
-		    "bytes\n", WARREN_MAX_TEXT);
+		char e[64];
+
+		snprintf(e, sizeof e, "message too long: the limit is %d "
+		    "bytes", WARREN_MAX_TEXT);
+		cli_error(cli, RPC_E_TOO_LONG, e);
 		free(text);
 		return EXIT_FAIL;
 	}
+	cli_utf8(cli, "message text", text);
 	p = json_pack("{s:s, s:s, s:b}", "contact", argv[1], "text", text,
 	    "force", force);
 	if (expire >= 0)
@@ -172,7 +183,7 @@ cmd_send(struct cli *cli, int argc, char **argv)
 	json_decref(p);
 	free(text);
 	if (r == NULL) {
-		fprintf(stderr, "warren: %s\n", msg);
+		cli_error(cli, code, msg);
 		return EXIT_FAIL;
 	}
 	if (cli->json)
@@ -212,6 +223,7 @@ cmd_log(struct cli *cli, int argc, char **argv)
 		{ "limit", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 }
 	};
+	struct cli_args args = { 0, 0 };
 	json_t *r, *a, *m;
 	long limit = 100;
 	size_t i;
@@ -219,18 +231,18 @@ cmd_log(struct cli *cli, int argc, char **argv)
 	char when[64];
 	const char *st;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "n:", opts, NULL)) != -1) {
+	while ((ch = cli_getopt(&args, &argc, argv, "n:", opts)) != -1) {
 		char *end;
 
 		if (ch != 'n' || (limit = strtol(optarg, &end, 10)) < 1 ||
 		    limit > 10000 || *end != '\0')
 			return cli_usage(cli_find("log"), stderr);
 	}
-	if (argc - optind != 1)
+	if (argc != 2)
 		return cli_usage(cli_find("log"), stderr);
+	cli_utf8(cli, "the contact", argv[1]);
 	r = cli_call(cli, "messages.list", json_pack("{s:s, s:i, s:b}",
-	    "contact", argv[optind], "limit", (int)limit, "mark_read", 1));
+	    "contact", argv[1], "limit", (int)limit, "mark_read", 1));
 	if (cli->json) {
 		cli_print_json(r);
 		json_decref(r);
@@ -247,7 +259,7 @@ cmd_log(struct cli *cli, int argc, char **argv)
 	else
 		printf("%sunverified%s \xe2\x80\x94 compare safety numbers "
 		    "with 'warren verify %s'\n", cli_yellow(cli),
-		    cli_reset(cli), argv[optind]);
+		    cli_reset(cli), argv[1]);
 	a = json_object_get(r, "messages");
 	if (json_array_size(a) == 0)
 		printf("no messages with %s yet\n", jstr(r, "contact"));
@@ -317,19 +329,19 @@ cmd_watch(struct cli *cli, int argc, char **argv)
 		{ "since", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 }
 	};
+	struct cli_args a = { 0, 0 };
 	json_t *p, *r, *ev;
 	long long since = -1;
 	int ch;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "s:", opts, NULL)) != -1) {
+	while ((ch = cli_getopt(&a, &argc, argv, "s:", opts)) != -1) {
 		char *end;
 
 		if (ch != 's' || (since = strtoll(optarg, &end, 10)) < 0 ||
 		    *end != '\0' || end == optarg)
 			return cli_usage(cli_find("watch"), stderr);
 	}
-	if (argc != optind)
+	if (argc != 1)
 		return cli_usage(cli_find("watch"), stderr);
 	p = json_object();
 	if (since >= 0)
@@ -360,13 +372,14 @@ cmd_timer(struct cli *cli, int argc, char **argv)
 	json_t *r;
 	long secs;
 
-	if (argc != 3)
+	if (cli_noopts(&argc, argv) != 0 || argc != 3)
 		return cli_usage(cli_find("timer"), stderr);
 	if ((secs = parse_duration(argv[2])) < 0 || (secs > 0 && secs < 30)) {
 		fprintf(stderr, "warren: the timer is off or 30s to 4w "
 		    "(e.g. 30s, 5m, 1h, 1d, 1w)\n");
 		return EXIT_USAGE;
 	}
+	cli_utf8(cli, "the contact", argv[1]);
 	r = cli_call(cli, "contacts.set_timer", json_pack("{s:s, s:i}",
 	    "contact", argv[1], "seconds", (int)secs));
 	if (cli->json)

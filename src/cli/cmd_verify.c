@@ -87,17 +87,18 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 	json_t *p, *r;
 	const char *d, *who;
 	char payload[sizeof SAFETY_QR_PREFIX + SAFETY_LEN];
+	struct cli_args a = { 0, 0 };
 	int ch, confirm = 0;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = cli_getopt(&a, &argc, argv, "", opts)) != -1) {
 		if (ch != 'c')
 			return cli_usage(cli_find("verify"), stderr);
 		confirm = 1;
 	}
-	if (argc - optind != 1)
+	if (argc != 2)
 		return cli_usage(cli_find("verify"), stderr);
-	p = json_pack("{s:s}", "contact", argv[optind]);
+	cli_utf8(cli, "the contact", argv[1]);
+	p = json_pack("{s:s}", "contact", argv[1]);
 	if (confirm)
 		json_object_set_new(p, "confirm", json_true());
 	r = cli_call(cli, "contacts.verify", p);
@@ -135,7 +136,7 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 		printf("%sunverified%s: compare these numbers with %s in "
 		    "person (or scan each\nother's code). If they are the "
 		    "same, run 'warren verify %s --confirm'.\n",
-		    cli_yellow(cli), cli_reset(cli), who, argv[optind]);
+		    cli_yellow(cli), cli_reset(cli), who, argv[1]);
 	json_decref(r);
 	return EXIT_OK;
 }

@@ -88,8 +88,10 @@ const struct cli_cmd cli_cmds[] = {
 	{ "lock", "", "drop keys from memory and take the onion offline",
 	    "Only when a passphrase is set; 'warren unlock' undoes it.\n",
 	    cmd_lock },
-	{ "stop", "", "stop the daemon", "Asks warrend to shut down "
-	    "cleanly.\n", cmd_stop },
+	{ "stop", "[--no-wait]", "stop the daemon",
+	    "Asks warrend to shut down cleanly and waits until it is gone\n"
+	    "(with its tor), so a new warrend can start at once. --no-wait\n"
+	    "returns as soon as the daemon has the request.\n", cmd_stop },
 	{ "help", "[COMMAND]", "list commands or explain one", "",
 	    cmd_help },
 };

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include "config.h"
 #include "warren/rpc.h"
@@ -35,6 +36,8 @@ usage(FILE *f)
 	    "  -j, --json          print the API's JSON result\n"
 	    "  -h, --help          this help; 'warren help CMD' for one command\n"
 	    "  -V, --version       print the version\n"
+	    "\nA command's options may follow its words; after '--' every word\n"
+	    "is an argument, e.g. 'warren send bob -- -5 degrees'.\n"
 	    "\nExit status: 0 ok, 1 failed, 2 usage, 3 daemon not running.\n");
 }
 
@@ -57,6 +60,14 @@ cli_usage(const struct cli_cmd *cmd, FILE *f)
 	fprintf(f, "usage: warren %s%s%s\n", cmd->name, cmd->args[0] ? " " : "",
 	    cmd->args);
 	return EXIT_USAGE;
+}
+
+/* One command's usage and help. */
+void
+cli_help(const struct cli_cmd *cmd)
+{
+	cli_usage(cmd, stdout);
+	printf("\n%s\n%s", cmd->summary, cmd->help);
 }
 
 /* Connect on first use. */
@@ -103,6 +114,14 @@ cli_call(struct cli *cli, const char *method, json_t *params)
 
 	if ((res = cli_try(cli, method, params, &code, &msg)) != NULL)
 		return res;
+	cli_error(cli, code, msg);
+	exit(EXIT_FAIL);
+}
+
+/* An error: as JSON on stdout too with --json (warren(1)). */
+void
+cli_error(struct cli *cli, int code, const char *msg)
+{
 	if (cli->json) {
 		json_t *e = json_pack("{s:{s:i, s:s}}", "error", "code", code,
 		    "message", msg);
@@ -111,6 +130,21 @@ cli_call(struct cli *cli, const char *method, json_t *params)
 		json_decref(e);
 	}
 	fprintf(stderr, "warren: %s\n", msg);
+}
+
+/* Exit with a clear error unless s can be sent: JSON strings are UTF-8. */
+void
+cli_utf8(struct cli *cli, const char *what, const char *s)
+{
+	json_t *j;
+	char msg[128];
+
+	if ((j = json_string(s)) != NULL) {
+		json_decref(j);
+		return;
+	}
+	snprintf(msg, sizeof msg, "%s is not valid UTF-8", what);
+	cli_error(cli, RPC_E_BAD_TEXT, msg);
 	exit(EXIT_FAIL);
 }
 
@@ -158,7 +192,7 @@ cli_read_passphrase(const char *prompt)
 {
 	struct termios t, old;
 	char *line = NULL;
-	size_t cap = 0;
+	size_t cap = 0, len;
 	ssize_t n;
 	FILE *tty;
 	int echo_off = 0;
@@ -184,7 +218,18 @@ cli_read_passphrase(const char *prompt)
 		free(line);
 		return NULL;
 	}
-	line[strcspn(line, "\r\n")] = '\0';
+	/* The first line, as warrend --passphrase-file reads it. */
+	for (len = 0; len < (size_t)n && line[len] != '\r' &&
+	    line[len] != '\n'; len++)
+		;
+	line[len] = '\0';
+	if (strlen(line) != len) {
+		/* A NUL would cut the passphrase short: refuse, not guess. */
+		fprintf(stderr, "warren: the passphrase holds a NUL byte\n");
+		sodium_memzero(line, (size_t)n);
+		free(line);
+		return NULL;
+	}
 	return line;
 }
 
@@ -237,8 +282,7 @@ main(int argc, char **argv)
 	}
 	if (argc > 1 && (strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0)) {
-		cli_usage(cmd, stdout);
-		printf("\n%s\n%s", cmd->summary, cmd->help);
+		cli_help(cmd);
 		return EXIT_OK;
 	}
 	nc = getenv("NO_COLOR");

@@ -513,7 +513,7 @@ api_passwd(struct node *n, const char *old, const char *new, json_t **res,
 		    "(the current passphrase)");
 	if (new != NULL && new[0] == '\0')
 		return api_fail(err, API_E_PARAMS, "the new passphrase is "
-		    "empty (leave it out to remove the passphrase)");
+		    "empty (to remove the passphrase: remove)");
 	r = store_set_passphrase(n->st, had ? old : NULL, new);
 	if (r == ERR_PASSPHRASE || r == ERR_AUTH)
 		return api_fail(err, API_E_PASSPHRASE, "wrong passphrase");

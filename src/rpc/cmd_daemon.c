@@ -40,27 +40,31 @@ rpc_identity_get(struct rpc_client *c, struct node *n, json_t *p,
 	return 0;
 }
 
-/* daemon.unlock {passphrase} */
+/* daemon.unlock {passphrase | passphrase_b64} */
 int
 rpc_unlock(struct rpc_client *c, struct node *n, json_t *p, json_t **res,
     struct rpc_error *err)
 {
-	static const char *const keys[] = { "passphrase", NULL };
-	const char *pass;
+	static const char *const keys[] = { "passphrase", "passphrase_b64",
+	    NULL };
+	char *pass;
 	int r;
 
 	if (param_only(p, keys, err) != 0 ||
-	    param_str(p, "passphrase", 1, PASS_MAX, &pass, err) != 0)
+	    param_secret(p, "passphrase", 1, PASS_MAX, &pass, err) != 0)
 		return -1;
 	if (!node_locked(n))
-		return rpc_fail(err, RPC_E_NOT_LOCKED, "not locked");
-	if ((r = node_unlock(n, pass)) == ERR_PASSPHRASE)
-		return rpc_fail(err, RPC_E_PASSPHRASE, "wrong passphrase");
-	if (r != 0)
-		return rpc_fail(err, RPC_E_INTERNAL, "unlock failed: %s",
+		r = rpc_fail(err, RPC_E_NOT_LOCKED, "not locked");
+	else if ((r = node_unlock(n, pass)) == ERR_PASSPHRASE)
+		r = rpc_fail(err, RPC_E_PASSPHRASE, "wrong passphrase");
+	else if (r != 0)
+		r = rpc_fail(err, RPC_E_INTERNAL, "unlock failed: %s",
 		    err_str(r));
-	*res = json_pack("{s:b, s:s?}", "locked", 0, "onion", node_onion(n));
-	return 0;
+	else
+		*res = json_pack("{s:b, s:s?}", "locked", 0, "onion",
+		    node_onion(n));
+	param_secret_free(pass);
+	return r;
 }
 
 /* daemon.lock */
@@ -116,19 +120,37 @@ rpc_methods(struct rpc_client *c, struct node *n, json_t *p, json_t **res,
 	return 0;
 }
 
-/* daemon.passwd {old?, new?} */
+/*
+ * daemon.passwd {old?, old_b64?, new?, new_b64?, remove?}: exactly one of
+ * new, new_b64 and remove: true. A request without a new passphrase never
+ * means "remove" (a client that lost it would silently unprotect the store).
+ */
 int
 rpc_passwd(struct rpc_client *c, struct node *n, json_t *p, json_t **res,
     struct rpc_error *err)
 {
 	struct api_err ae;
-	static const char *const keys[] = { "old", "new", NULL };
-	const char *old, *new;
+	static const char *const keys[] = { "old", "old_b64", "new", "new_b64",
+	    "remove", NULL };
+	char *old = NULL, *new = NULL;
+	int remove, r = -1;
 
 	if (param_only(p, keys, err) != 0 ||
-	    param_str(p, "old", 0, PASS_MAX, &old, err) != 0 ||
-	    param_str(p, "new", 0, PASS_MAX, &new, err) != 0)
-		return -1;
-	return rpc_api(err, &ae,
-	    api_passwd(n, old, new, res, &ae));
+	    param_bool(p, "remove", 0, 0, &remove, err) != 0 ||
+	    param_secret(p, "old", 0, PASS_MAX, &old, err) != 0 ||
+	    param_secret(p, "new", 0, PASS_MAX, &new, err) != 0)
+		goto out;
+	if (remove && new != NULL)
+		rpc_fail(err, RPC_E_PARAMS, "give a new passphrase or "
+		    "\"remove\": true, not both");
+	else if (!remove && new == NULL)
+		rpc_fail(err, RPC_E_PARAMS, "missing parameter \"new\" (or "
+		    "\"new_b64\"; to remove the passphrase, \"remove\": "
+		    "true)");
+	else
+		r = rpc_api(err, &ae, api_passwd(n, old, new, res, &ae));
+out:
+	param_secret_free(old);
+	param_secret_free(new);
+	return r;
 }

@@ -1,5 +1,6 @@
 /* cmd_messages.c -- messages.* and events.subscribe. */
 #include <stdint.h>
+#include <string.h>
 
 #include <jansson.h>
 
@@ -122,6 +123,10 @@ rpc_settings_set(struct rpc_client *cl, struct node *n, json_t *p,
 	if ((v = json_object_get(p, "value")) == NULL)
 		return rpc_fail(err, RPC_E_PARAMS, "missing parameter "
 		    "\"value\"");
+	if (json_is_string(v) &&
+	    strlen(json_string_value(v)) != json_string_length(v))
+		return rpc_fail(err, RPC_E_PARAMS,
+		    "parameter \"value\" contains a NUL character");
 	return rpc_api(err, &ae,
 	    api_settings_set(n, key, v, res, &ae));
 }

@@ -47,8 +47,9 @@ rpc_parse(const char *line, size_t len, struct rpc_request *req)
 	if (utf8_check(line, len, 1) != 0)
 		return parse_fail(req, RPC_E_PARSE, "request is not valid "
 		    "UTF-8 text (or holds control characters)");
-	root = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
-	    &jerr);
+	/* \u0000 is valid JSON: param_str refuses it (-32602), by name. */
+	root = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY |
+	    JSON_ALLOW_NUL, &jerr);
 	if (root == NULL)
 		return parse_fail(req, RPC_E_PARSE, "parse error: %.200s",
 		    jerr.text);

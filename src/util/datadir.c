@@ -13,6 +13,9 @@
 #include "util/datadir.h"
 #include "util/xmalloc.h"
 
+/* Messages name the program that failed: warren or warrend. */
+#define PROG program_invocation_short_name
+
 /* Pick the directory. */
 char *
 datadir_resolve(const char *arg)
@@ -29,14 +32,14 @@ datadir_resolve(const char *arg)
 	else if ((e = getenv("HOME")) != NULL && *e != '\0')
 		xasprintf(&d, "%s/.local/share/warren", e);
 	else {
-		fprintf(stderr, "warren: no data directory: set WARREN_HOME "
-		    "or use -d DIR\n");
+		fprintf(stderr, "%s: no data directory: set WARREN_HOME "
+		    "or use -d DIR\n", PROG);
 		return NULL;
 	}
 	if (d[0] == '/')
 		return d;
 	if ((abs = realpath(".", NULL)) == NULL) {
-		fprintf(stderr, "warren: cannot resolve %s: %s\n", d,
+		fprintf(stderr, "%s: cannot resolve %s: %s\n", PROG, d,
 		    strerror(errno));
 		free(d);
 		return NULL;
@@ -64,7 +67,7 @@ datadir_prepare(const char *dir)
 			continue;
 		*s = '\0';
 		if (mkdir(p, 0700) != 0 && errno != EEXIST) {
-			fprintf(stderr, "warren: cannot create %s: %s\n", p,
+			fprintf(stderr, "%s: cannot create %s: %s\n", PROG, p,
 			    strerror(errno));
 			free(p);
 			return -1;
@@ -73,21 +76,21 @@ datadir_prepare(const char *dir)
 	}
 	free(p);
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-		fprintf(stderr, "warren: cannot create %s: %s\n", dir,
+		fprintf(stderr, "%s: cannot create %s: %s\n", PROG, dir,
 		    strerror(errno));
 		return -1;
 	}
 	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-		fprintf(stderr, "warren: %s is not a directory\n", dir);
+		fprintf(stderr, "%s: %s is not a directory\n", PROG, dir);
 		return -1;
 	}
 	if (sb.st_uid != getuid()) {
-		fprintf(stderr, "warren: %s belongs to another user\n", dir);
+		fprintf(stderr, "%s: %s belongs to another user\n", PROG, dir);
 		return -1;
 	}
 	if ((sb.st_mode & 077) != 0) {
-		fprintf(stderr, "warren: %s is accessible by other users "
-		    "(mode %03o); run: chmod 700 %s\n", dir,
+		fprintf(stderr, "%s: %s is accessible by other users "
+		    "(mode %03o); run: chmod 700 %s\n", PROG, dir,
 		    (unsigned)(sb.st_mode & 0777), dir);
 		return -1;
 	}

@@ -71,7 +71,13 @@ static const struct tcase cases[] = {
 	{ "carriage return", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\"}\r",
 	    RPC_E_PARSE, NULL, 0, ID_NONE, 0 },
 	{ "escaped NUL in method", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
-	    "\"a\\u0000b\"}", RPC_E_PARSE, NULL, 0, ID_NONE, 0 },
+	    "\"a\\u0000b\"}", RPC_E_INVALID_REQUEST, NULL, 0, ID_INT, 0 },
+	/* Valid JSON: the method's param check refuses it by name (-32602). */
+	{ "escaped NUL in a param", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
+	    "\"x\",\"params\":{\"text\":\"a\\u0000b\"}}", 0, "x", 1, ID_INT, 0 },
+	{ "escaped NUL in a key", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
+	    "\"x\",\"params\":{\"a\\u0000b\":1}}", RPC_E_PARSE, NULL, 0, ID_NONE,
+	    0 },
 	{ "int beyond int64", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\","
 	    "\"params\":{\"n\":9223372036854775808}}", RPC_E_PARSE, NULL, 0,
 	    ID_NONE, 0 },
