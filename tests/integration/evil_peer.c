@@ -12,14 +12,16 @@
  *   pongs N     N PONGs came back for N PINGs
  *   error WHY   we could not even get as far as the action (exit 1)
  *
- * usage: evil_peer [-s SEEDHEX] [-w SECS] [-n COUNT] SOCKET ONION ACTION [ARG]
+ * usage: evil_peer [-s SEEDHEX] [-w SECS] [-n COUNT] [-N NICK] SOCKET ONION
+ *            ACTION [ARG]
  *        evil_peer -s SEEDHEX id          print that identity's onion
  *
  * Actions before the handshake: none (connect, send nothing), slow (a
  * byte a second), badpreamble, hsgarbage (preamble + a garbage msg1),
  * hsstall (preamble + msg1, then silence).
- * After it: request [TEXT] (a CONTACT_REQUEST; with -n, COUNT of them each
- * from a fresh identity on its own connection), ping [N], hold (answer
+ * After it: request [TEXT] (a CONTACT_REQUEST carrying the nick NICK,
+ * "evil" by default; with -n, COUNT of them each from a fresh identity on
+ * its own connection), ping [N], hold (answer
  * PINGs until -w runs out), oversize (a length over the frame limit),
  * zerolen, truncated (half a frame, then close), short (a frame shorter
  * than one padded block), badtag (a corrupted ciphertext), garbage (valid
@@ -58,6 +60,7 @@ int main(int, char **);
 struct evil {
 	int fd;
 	int wait_ms;
+	const char *nick;
 	struct identity *id;
 	uint8_t remote_ed_pk[32];
 	char onion[ONION_LEN + 1];
@@ -383,8 +386,8 @@ do_request(struct evil *e, const char *text)
 
 	memset(&m, 0, sizeof m);
 	m.type = WIRE_CONTACT_REQUEST;
-	m.u.request.nick = "evil";
-	m.u.request.nick_len = 4;
+	m.u.request.nick = e->nick;
+	m.u.request.nick_len = strlen(e->nick);
 	m.u.request.text = text;
 	m.u.request.text_len = strlen(text);
 	if (send_msg(e, &m) != 0) {
@@ -569,7 +572,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: evil_peer [-s SEEDHEX] [-w SECS] [-n COUNT] "
-	    "SOCKET ONION ACTION [ARG]\n       evil_peer -s SEEDHEX id\n");
+	    "[-N NICK] SOCKET ONION ACTION [ARG]\n       evil_peer -s SEEDHEX id\n");
 	exit(2);
 }
 
@@ -584,7 +587,8 @@ main(int argc, char **argv)
 	memset(&e, 0, sizeof e);
 	e.fd = -1;
 	e.wait_ms = 5000;
-	while ((c = getopt(argc, argv, "s:w:n:")) != -1) {
+	e.nick = "evil";
+	while ((c = getopt(argc, argv, "s:w:n:N:")) != -1) {
 		switch (c) {
 		case 's':
 			seedhex = optarg;
@@ -594,6 +598,9 @@ main(int argc, char **argv)
 			break;
 		case 'n':
 			count = atoi(optarg);
+			break;
+		case 'N':
+			e.nick = optarg;
 			break;
 		default:
 			usage();
