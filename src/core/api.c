@@ -62,6 +62,7 @@ lookup_fail(struct node *n, struct api_err *err, int r, const char *what,
 	size_t off;
 	int i, k, q = quote_len(what, 80);
 
+	scope &= ~LOOKUP_THEN_BLOCKED;
 	if (scope == LOOKUP_REQUESTS) {
 		kind = "pending request";
 		list = "warren requests";
@@ -121,6 +122,13 @@ static struct contact *
 find(struct node *n, const char *who, struct api_err *err)
 {
 	return api_find(n, who, LOOKUP_CONTACTS, err);
+}
+
+/* The same, but a blocked peer is found if no contact matches. */
+static struct contact *
+find_or_blocked(struct node *n, const char *who, struct api_err *err)
+{
+	return api_find(n, who, LOOKUP_CONTACTS | LOOKUP_THEN_BLOCKED, err);
 }
 
 /* A database failure as an API error. */
@@ -335,7 +343,7 @@ api_contact_remove(struct node *n, const char *who, json_t **res,
 	char onion[ONION_LEN + 1];
 	int r;
 
-	if ((c = find(n, who, err)) == NULL)
+	if ((c = find_or_blocked(n, who, err)) == NULL)
 		return -1;
 	memcpy(onion, c->onion, sizeof onion);
 	if ((r = contact_delete(n, c)) != 0 ||
@@ -355,7 +363,7 @@ api_contact_rename(struct node *n, const char *who, const char *name,
 	struct contact *c;
 	int r;
 
-	if ((c = find(n, who, err)) == NULL || check_name(name, err) != 0)
+	if ((c = find_or_blocked(n, who, err)) == NULL || check_name(name, err) != 0)
 		return -1;
 	if ((r = contact_set_name(n, c, name)) != 0 ||
 	    (r = changed(n, c->onion, c->name, "renamed")) != 0 ||
@@ -445,7 +453,7 @@ api_message_list(struct node *n, const char *who, json_int_t limit,
 	json_t *a, *j;
 	int r;
 
-	if ((c = find(n, who, err)) == NULL)
+	if ((c = find_or_blocked(n, who, err)) == NULL)
 		return -1;
 	if (sqlite3_prepare_v2(store_db(n->st), "SELECT id FROM (SELECT id "
 	    "FROM messages WHERE contact = ? AND id < ? ORDER BY id DESC "

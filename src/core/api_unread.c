@@ -141,7 +141,8 @@ api_contact_get(struct node *n, const char *who, json_t **res,
 {
 	struct contact *c;
 
-	if ((c = api_find(n, who, LOOKUP_CONTACTS, err)) == NULL)
+	if ((c = api_find(n, who, LOOKUP_CONTACTS | LOOKUP_THEN_BLOCKED,
+	    err)) == NULL)
 		return -1;
 	*res = contact_json(n, c);
 	return 0;

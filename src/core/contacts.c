@@ -275,13 +275,14 @@ contact_lookup_in(struct node *n, const char *s, int scope,
 			return ERR_NOTFOUND;
 		return 0;
 	}
-	if (link)
-		return r;	/* a URL or .onion: say what is wrong with it */
 	lookup_scan(n, s, 0, scope, lk);
+	/* A URL or .onion: say what is wrong with it, unless it is a name. */
+	if (link && lk->nmatch == 0)
+		return r;
 	if (lk->nmatch == 0 && lk->other == NULL && in[0] != '\0' &&
 	    strcmp(in, s) != 0)
 		lookup_scan(n, in, 0, scope, lk);
-	if (lk->nmatch == 0 && onion_is_prefix(in)) {
+	if (lk->nmatch == 0 && !link && onion_is_prefix(in)) {
 		named = lk->other;
 		lk->other = NULL;
 		lookup_scan(n, in, 1, scope, lk);
@@ -294,6 +295,14 @@ contact_lookup_in(struct node *n, const char *s, int scope,
 	}
 	if (lk->nmatch > 1)
 		return ERR_EXISTS;
+	/* Only when nothing else matches: a blocked peer (history, remove). */
+	if ((scope & LOOKUP_THEN_BLOCKED) && lk->other != NULL) {
+		struct lookup first = *lk;
+
+		if (contact_lookup_in(n, s, LOOKUP_BLOCKED, out, lk) == 0)
+			return 0;
+		*lk = first;
+	}
 	/* Looks like an address: say what is wrong with it. */
 	if (r == ERR_ADDR_V2 || strlen(in) == ONION_LEN)
 		return r;

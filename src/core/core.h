@@ -158,6 +158,8 @@ int contact_lookup(struct node *, const char *, struct contact **);
 #define LOOKUP_CONTACTS	((1 << CONTACT_OUT_REQUEST) | (1 << CONTACT_MUTUAL))
 #define LOOKUP_REQUESTS	(1 << CONTACT_IN_REQUEST)
 #define LOOKUP_BLOCKED	(1 << CONTACT_BLOCKED)
+/* With LOOKUP_CONTACTS: if nothing there matches, a unique blocked peer. */
+#define LOOKUP_THEN_BLOCKED	(1 << 16)
 #define LOOKUP_MAX_CAND	4
 /* What a failed lookup found. */
 struct lookup {

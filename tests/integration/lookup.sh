@@ -105,6 +105,15 @@ w v unblock bob >"$T/unb.out" 2>&1 && [ "$(state_of "$CAROL")" = "" ] &&
     ok "unblock looks the name up among the blocked" ||
     notok "unblock looks the name up among the blocked" "$(cat "$T/unb.out")"
 
+# A blocked contact's history is still found by name (nothing else is
+# called that), but nothing can be sent to it.
+w v block dave >/dev/null 2>&1 && [ "$(state_of "$DAVE")" = blocked ] || notok "block dave" "failed"
+json v log dave >/dev/null 2>&1 && ok "log finds a blocked contact by name" ||
+    notok "log finds a blocked contact by name" "$(w v log dave 2>&1)"
+w v send dave "x" >"$T/sd.out" 2>&1 && notok "send to a blocked name fails" "sent" ||
+    { grep -q "blocked" "$T/sd.out" && ok "send to a blocked name fails, saying so" ||
+    notok "send to a blocked name fails, saying so" "$(cat "$T/sd.out")"; }
+
 # A name that only a pending request has: not found, with a hint.
 ask e1 erin
 check "erin asks" wait_until 10 has_request v "$(addr e1)"
