@@ -178,6 +178,8 @@ onion_input(const char *in, char *out, size_t n, int *link)
 		is_link = 1;
 	}
 	if (is_link) {
+		while (p < e && is_space((unsigned char)*p))
+			p++;	/* "warren: ADDR" */
 		/* Only the host: no path, query, fragment, user or port. */
 		for (q = p; q < e; q++)
 			if (*q == '/' || *q == '?' || *q == '#')
@@ -196,6 +198,10 @@ onion_input(const char *in, char *out, size_t n, int *link)
 		if ((q = last_of(p, e - ONION_SUFFIX_LEN, '.')) != NULL)
 			p = q + 1;
 	}
+	while (p < e && is_space((unsigned char)*p))
+		p++;
+	while (e > p && is_space((unsigned char)e[-1]))
+		e--;
 	if (link != NULL)
 		*link = is_link;
 	if ((len = (size_t)(e - p)) >= n)

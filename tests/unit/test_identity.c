@@ -222,6 +222,7 @@ test_onion_input(void)
 		{ " https://", ".onion:9737/a/b?c#d", 1 },
 		{ "http://user:pw@", ".onion/x", 1 },
 		{ "http://www.", ".onion/", 1 }, { "x.", ".onion", 1 },
+		{ "warren: ", " ", 1 },
 	};
 	char in[256], out[ONION_LEN + 16], norm[ONION_LEN + 1];
 	size_t i;
