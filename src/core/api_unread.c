@@ -90,10 +90,19 @@ api_message_unread(struct node *n, json_int_t limit, int mark_read,
 	json_t *a, *j;
 	int r = 0;
 
-	/* Each contact's oldest `limit + 1`: enough to pick the oldest overall. */
-	for (c = n->contacts; c != NULL && r == 0; c = c->next)
-		if (c->state != CONTACT_BLOCKED)
-			r = collect(n, c, limit + 1, &v, &len, &cap);
+	/*
+	 * Each contact's oldest `limit + 1` are enough to pick the oldest
+	 * overall (and to know whether more wait); keep only that many.
+	 */
+	for (c = n->contacts; c != NULL && r == 0; c = c->next) {
+		if (c->state == CONTACT_BLOCKED)
+			continue;
+		r = collect(n, c, limit + 1, &v, &len, &cap);
+		if (len > (size_t)limit + 1) {
+			qsort(v, len, sizeof *v, unread_cmp);
+			len = (size_t)limit + 1;
+		}
+	}
 	if (r != 0) {
 		free(v);
 		return api_fail(err, API_E_INTERNAL, "storage failed: %s",

@@ -71,6 +71,19 @@ json bob receive >"$T/recv.json"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["messages"] == [] and d["more"] is False else 1)' "$T/recv.json" &&
     ok "--json receive: an empty list" || notok "--json receive: an empty list" "$(cat "$T/recv.json")"
 
+# --limit: the oldest first; the rest stays unread for the next call.
+w alice send bob "page 1" >/dev/null && w alice send bob "page 2" >/dev/null
+check "the pages are delivered" wait_until 90 outbox_empty alice
+w bob receive --limit 1 >"$T/p1.out"
+grep -q "^$STAMP alice: page 1$" "$T/p1.out" && ! grep -q "page 2" "$T/p1.out" &&
+    grep -q "more are waiting" "$T/p1.out" &&
+    ok "receive --limit 1 gives the oldest and says more wait" ||
+    notok "receive --limit 1 gives the oldest and says more wait" "$(cat "$T/p1.out")"
+check "one of them is still unread" unread_is bob alice 1
+w bob receive >"$T/p2.out"
+grep -q "^$STAMP alice: page 2$" "$T/p2.out" && [ "$(wc -l <"$T/p2.out")" = 1 ] &&
+    ok "the next receive gives the rest" || notok "the next receive gives the rest" "$(cat "$T/p2.out")"
+
 # timer: show, set with 1.5h and 90m, names in the output.
 [ "$(w alice timer bob)" = "disappearing messages with bob: off" ] &&
     ok "timer CONTACT shows it (off)" || notok "timer CONTACT shows it (off)" "$(w alice timer bob 2>&1)"

@@ -121,6 +121,12 @@ w v send erin "x" >"$T/erin.out" 2>&1 && notok "a request's nick is not a contac
     ok "a request's nick is not a contact name"
 grep -q "request" "$T/erin.out" && ok "the error points at the pending request" ||
     notok "the error points at the pending request" "$(cat "$T/erin.out")"
+E1=$(addr e1)
+w v add "${E1:0:6}" --name erin >"$T/adde.out" 2>&1 && [ "$(state_of "$E1")" = contact ] &&
+    ok "add with a unique prefix of a request accepts it" ||
+    notok "add with a unique prefix of a request accepts it" "$(cat "$T/adde.out")"
+grep -q "^erin is now a contact" "$T/adde.out" && ok "add says the name it was given" ||
+    notok "add says the name it was given" "$(cat "$T/adde.out")"
 
 # --- pasted addresses: white space, .onion, upper case, links, URLs.
 F1=$(addr f1); G1=$(addr a2); H1=$(addr a3); I1=$(addr a4)
