@@ -75,7 +75,8 @@ const struct cli_cmd cli_cmds[] = {
 	    "go out where both sides have them on), then exits. --no-mark-read\n"
 	    "only looks. At most N (default 1000) at once.\n", cmd_receive },
 	{ "unread", "[--limit N] [--no-mark-read]", "the same as receive",
-	    "", cmd_receive },
+	    "Another name for 'warren receive' (see 'warren help receive').\n",
+	    cmd_receive },
 	{ "watch", "[--since ID]", "follow events as they happen",
 	    "Each line starts with the local time of the event and its id.\n"
 	    "With --since, first replays every event after ID. --json prints\n"
