@@ -265,8 +265,9 @@ cmd_log(struct cli *cli, int argc, char **argv)
 		st = jstr(m, "state");
 		expiry_mark(exp, sizeof exp, m);
 		if (strcmp(jstr(m, "direction"), "out") == 0)
-			printf("%s%-14s%s me      %s  %s[%s]%s%s\n", cli_bold(cli),
-			    when, cli_reset(cli), jstr(m, "text"),
+			printf("%s%-14s%s me      %s  %s[%s]%s%s\n",
+			    cli_bold(cli), when, cli_reset(cli),
+			    jstr(m, "text"),
 			    strcmp(st, "delivered") == 0 ||
 			    strcmp(st, "read") == 0 ? cli_green(cli) :
 			    cli_yellow(cli), st, cli_reset(cli), exp);

@@ -72,8 +72,9 @@ const struct cli_cmd cli_cmds[] = {
 	    "print new messages from all contacts",
 	    "Prints the messages that arrived since you last read each\n"
 	    "conversation, oldest first, and marks them read (read receipts\n"
-	    "go out where both sides have them on), then exits. --no-mark-read\n"
-	    "only looks. At most N (default 1000) at once.\n", cmd_receive },
+	    "go out where both sides have them on), then exits.\n"
+	    "--no-mark-read only looks. At most N (default 1000) at once.\n",
+	    cmd_receive },
 	{ "unread", "[--limit N] [--no-mark-read]", "the same as receive",
 	    "Another name for 'warren receive' (see 'warren help receive').\n",
 	    cmd_receive },

@@ -363,7 +363,8 @@ api_contact_rename(struct node *n, const char *who, const char *name,
 	struct contact *c;
 	int r;
 
-	if ((c = find_or_blocked(n, who, err)) == NULL || check_name(name, err) != 0)
+	if ((c = find_or_blocked(n, who, err)) == NULL ||
+	    check_name(name, err) != 0)
 		return -1;
 	if ((r = contact_set_name(n, c, name)) != 0 ||
 	    (r = changed(n, c->onion, c->name, "renamed")) != 0 ||

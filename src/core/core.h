@@ -155,7 +155,8 @@ struct contact *contact_by_onion(struct node *, const char *onion);
 /* Find by address or unambiguous name: 0, ERR_NOTFOUND, ERR_EXISTS (ambiguous), ERR_ADDR_*. */
 int contact_lookup(struct node *, const char *, struct contact **);
 /* Which states a name or an address prefix may select (1 << state). */
-#define LOOKUP_CONTACTS	((1 << CONTACT_OUT_REQUEST) | (1 << CONTACT_MUTUAL))
+#define LOOKUP_CONTACTS \
+    ((1 << CONTACT_OUT_REQUEST) | (1 << CONTACT_MUTUAL))
 #define LOOKUP_REQUESTS	(1 << CONTACT_IN_REQUEST)
 #define LOOKUP_BLOCKED	(1 << CONTACT_BLOCKED)
 /* With LOOKUP_CONTACTS: if nothing there matches, a unique blocked peer. */
@@ -163,9 +164,9 @@ int contact_lookup(struct node *, const char *, struct contact **);
 #define LOOKUP_MAX_CAND	4
 /* What a failed lookup found. */
 struct lookup {
-	struct contact *cand[LOOKUP_MAX_CAND];	/* ERR_EXISTS: the first ones */
+	struct contact *cand[LOOKUP_MAX_CAND];	/* ERR_EXISTS: the 1st */
 	int nmatch;				/* ERR_EXISTS: how many */
-	struct contact *other;	/* ERR_NOTFOUND: a match outside the scope */
+	struct contact *other;	/* ERR_NOTFOUND: one outside the scope */
 };
 /*
  * The same with a scope for names and address prefixes (full addresses

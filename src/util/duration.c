@@ -118,7 +118,7 @@ duration_words(char *buf, size_t n, long secs)
 	for (i = 0; i < sizeof w / sizeof w[0] && parts < 2; i++) {
 		if ((v = secs / w[i].secs) == 0) {
 			if (parts > 0)
-				break;	/* "1 day 5 s" is not worth saying */
+				break;	/* not "1 day 5 s" */
 			continue;
 		}
 		secs -= v * w[i].secs;

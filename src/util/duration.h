@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#define DURATION_MAX	(4 * 7 * 86400)	/* 4 weeks, the longest timer */
+#define DURATION_MAX	(4 * 7 * 86400)	/* 4 weeks, the longest */
 
 /*
  * Parse a duration: one or more NUMBER UNIT terms ("30s", "90m", "1.5h",

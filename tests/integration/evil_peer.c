@@ -572,7 +572,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: evil_peer [-s SEEDHEX] [-w SECS] [-n COUNT] "
-	    "[-N NICK] SOCKET ONION ACTION [ARG]\n       evil_peer -s SEEDHEX id\n");
+	    "[-N NICK] SOCKET ONION ACTION [ARG]\n"
+	    "       evil_peer -s SEEDHEX id\n");
 	exit(2);
 }
 
