@@ -164,8 +164,9 @@ int contact_lookup(struct node *, const char *, struct contact **);
 #define LOOKUP_MAX_CAND	4
 /* What a failed lookup found. */
 struct lookup {
-	struct contact *cand[LOOKUP_MAX_CAND];	/* ERR_EXISTS: the 1st */
-	int nmatch;				/* ERR_EXISTS: how many */
+	/* ERR_EXISTS: the first few matches, and how many there are */
+	struct contact *cand[LOOKUP_MAX_CAND];
+	int nmatch;
 	struct contact *other;	/* ERR_NOTFOUND: one outside the scope */
 };
 /*
