@@ -37,28 +37,42 @@ _warren_commands()
 		    awk '/^  [a-z]/ { print $1 }')
 		[[ -n $_warren_cmd_cache ]] || _warren_cmd_cache="id status add
 requests accept reject block unblock remove rename contacts send chat timer
-log watch verify passwd settings set unlock lock stop help"
+log receive unread watch verify passwd settings set unlock lock stop help"
 	fi
 	printf '%s\n' $_warren_cmd_cache
+}
+
+# The output of `warren --json LISTCMD` (nothing if the daemon is away).
+_warren_contacts_raw()
+{
+	local listcmd=$1
+	local -a dir
+	mapfile -t dir < <(_warren_dir_args)
+	if command -v timeout >/dev/null 2>&1; then
+		timeout 2 warren "${dir[@]}" --json "$listcmd" 2>/dev/null \
+		    </dev/null
+	else
+		warren "${dir[@]}" --json "$listcmd" 2>/dev/null </dev/null
+	fi
 }
 
 # Addresses and (single-word) names from `warren --json LISTCMD`.
 _warren_contacts()
 {
 	local listcmd=$1 out
-	local -a dir
-	mapfile -t dir < <(_warren_dir_args)
-	if command -v timeout >/dev/null 2>&1; then
-		out=$(timeout 2 warren "${dir[@]}" --json "$listcmd" \
-		    2>/dev/null </dev/null) || return
-	else
-		out=$(warren "${dir[@]}" --json "$listcmd" 2>/dev/null \
-		    </dev/null) || return
-	fi
+	out=$(_warren_contacts_raw "$listcmd") || return
 	# Pretty JSON: one "key": value per line.
 	sed -n -e 's/^ *"address": "\([a-z2-7]\{56\}\)",\{0,1\}$/\1/p' \
 	    -e 's/^ *"name": "\([^" \\]*\)",\{0,1\}$/\1/p' <<<"$out" |
 	    sort -u
+}
+
+# 1 2 ...: the numbers `warren accept N` takes (one per pending request).
+_warren_request_numbers()
+{
+	local n
+	n=$(_warren_contacts_raw requests | grep -c '^ *"address": ')
+	((n > 0)) && seq 1 "$n"
 }
 
 _warren()
@@ -124,9 +138,10 @@ _warren()
 		    COMPREPLY=($(compgen -W '--name --message' -- "$cur"))
 		;;
 	accept | reject)
+		# A request's number in `warren requests`, or its address.
 		((argn == 1)) &&
-		    COMPREPLY=($(compgen -W "$(_warren_contacts requests)" \
-		    -- "$cur"))
+		    COMPREPLY=($(compgen -W "$(_warren_request_numbers)
+		    $(_warren_contacts requests)" -- "$cur"))
 		;;
 	block | unblock | remove | rename | chat)
 		((argn == 1)) &&
@@ -138,7 +153,8 @@ _warren()
 		local j n=0 dd=0
 		case $prev in
 		--expire | -e)
-			COMPREPLY=($(compgen -W 'off 30s 5m 1h 1d 1w' -- "$cur"))
+			COMPREPLY=($(compgen -W 'off 30s 5m 90m 1.5h 1h 1d 1w' \
+			    -- "$cur"))
 			return
 			;;
 		esac
@@ -164,7 +180,8 @@ _warren()
 		    COMPREPLY=($(compgen -W "$(_warren_contacts contacts)" \
 		    -- "$cur"))
 		((argn == 2)) &&
-		    COMPREPLY=($(compgen -W 'off 30s 5m 1h 1d 1w' -- "$cur"))
+		    COMPREPLY=($(compgen -W 'off 30s 5m 90m 1.5h 1h 1d 1w' \
+		    -- "$cur"))
 		;;
 	verify)
 		if [[ $cur == -* ]]; then
@@ -185,11 +202,19 @@ _warren()
 		--limit | -n) return ;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W '--limit' -- "$cur"))
+			COMPREPLY=($(compgen -W '--limit --no-mark-read
+			    --mark-read' -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "$(_warren_contacts contacts)" \
 			    -- "$cur"))
 		fi
+		;;
+	receive | unread)
+		case $prev in
+		--limit | -n) return ;;
+		esac
+		[[ $cur == -* ]] &&
+		    COMPREPLY=($(compgen -W '--limit --no-mark-read' -- "$cur"))
 		;;
 	watch)
 		case $prev in

@@ -56,6 +56,8 @@
 #define RPC_M_SETTINGS_GET	"settings.get"
 #define RPC_M_SETTINGS_SET	"settings.set"
 #define RPC_M_PASSWD		"daemon.passwd"
+#define RPC_M_CONTACTS_GET	"contacts.get"
+#define RPC_M_MESSAGES_UNREAD	"messages.unread"
 
 /* Events (params.type of an "event" notification). */
 #define RPC_EV_MESSAGE		"message.received"

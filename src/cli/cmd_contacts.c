@@ -20,6 +20,13 @@ jstr(json_t *o, const char *k)
 	return s != NULL ? s : "";
 }
 
+/* What to call a contact in a sentence: its name, else its address. */
+static const char *
+who(json_t *c)
+{
+	return jstr(c, "name")[0] ? jstr(c, "name") : jstr(c, "address");
+}
+
 /* warren add ADDR [--name N] [--message TEXT] */
 int
 cmd_add(struct cli *cli, int argc, char **argv)
@@ -62,10 +69,10 @@ cmd_add(struct cli *cli, int argc, char **argv)
 	if (cli->json)
 		cli_print_json(r);
 	else if (strcmp(jstr(r, "state"), "contact") == 0)
-		printf("%s is now a contact\n", jstr(r, "address"));
+		printf("%s is now a contact\n", who(r));
 	else
 		printf("contact request to %s queued; it is sent as soon as "
-		    "they are online\n", jstr(r, "address"));
+		    "they are online\n", who(r));
 	json_decref(r);
 	return EXIT_OK;
 }
@@ -84,6 +91,45 @@ contact_verb(struct cli *cli, int argc, char **argv, const char *method,
 	if (cli->json)
 		cli_print_json(r);
 	else
+		printf("%s %s\n", who(r), done);
+	json_decref(r);
+	return EXIT_OK;
+}
+
+/*
+ * accept/reject N: the Nth of `warren requests` (the order is that of
+ * arrival, so a new request never shifts the numbers before it).
+ */
+static int
+request_verb(struct cli *cli, int argc, char **argv, const char *method,
+    const char *done)
+{
+	json_t *l, *c, *r;
+	const char *p = argc == 2 ? argv[1] : "";
+	char addr[128];
+	long k;
+
+	if (argc != 2 || *p < '1' || *p > '9' || strspn(p, "0123456789") !=
+	    strlen(p) || strlen(p) > 4)
+		return contact_verb(cli, argc, argv, method, done);
+	k = strtol(p, NULL, 10);
+	l = cli_call(cli, "requests.list", NULL);
+	if ((c = json_array_get(json_object_get(l, "requests"),
+	    (size_t)k - 1)) == NULL) {
+		fprintf(stderr, "warren: there is no request %ld; 'warren "
+		    "requests' lists them\n", k);
+		json_decref(l);
+		return EXIT_FAIL;
+	}
+	snprintf(addr, sizeof addr, "%s", jstr(c, "address"));
+	json_decref(l);
+	r = cli_call(cli, method, json_pack("{s:s}", "contact", addr));
+	if (cli->json)
+		cli_print_json(r);
+	else if (jstr(r, "name")[0])
+		printf("%s (%s) %s\n", jstr(r, "name"), jstr(r, "address"),
+		    done);
+	else
 		printf("%s %s\n", jstr(r, "address"), done);
 	json_decref(r);
 	return EXIT_OK;
@@ -92,14 +138,14 @@ contact_verb(struct cli *cli, int argc, char **argv, const char *method,
 int
 cmd_accept(struct cli *cli, int argc, char **argv)
 {
-	return contact_verb(cli, argc, argv, "contacts.accept",
+	return request_verb(cli, argc, argv, "contacts.accept",
 	    "is now a contact");
 }
 
 int
 cmd_reject(struct cli *cli, int argc, char **argv)
 {
-	return contact_verb(cli, argc, argv, "contacts.reject",
+	return request_verb(cli, argc, argv, "contacts.reject",
 	    "rejected; nothing about the request is kept");
 }
 
@@ -185,16 +231,17 @@ cmd_requests(struct cli *cli, int argc, char **argv)
 	if (json_array_size(a) == 0)
 		printf("no pending contact requests\n");
 	json_array_foreach(a, i, c) {
-		printf("%s%s%s", cli_bold(cli), jstr(c, "address"),
-		    cli_reset(cli));
+		printf("%2zu. %s%s%s", i + 1, cli_bold(cli),
+		    jstr(c, "address"), cli_reset(cli));
 		if (jstr(c, "name")[0])
 			printf(" (calls itself \"%s\")", jstr(c, "name"));
 		printf("\n");
 		if (jstr(c, "text")[0])
-			printf("  \"%s\"\n", jstr(c, "text"));
+			printf("    \"%s\"\n", jstr(c, "text"));
 	}
 	if (json_array_size(a) > 0)
-		printf("\n'warren accept ADDRESS' or 'warren reject ADDRESS'\n");
+		printf("\n'warren accept N' or 'warren reject N' (N as above, "
+		    "or the address)\n");
 	json_decref(r);
 	return EXIT_OK;
 }

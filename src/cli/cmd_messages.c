@@ -13,42 +13,16 @@
 #include "warren/rpc.h"
 #include "cli/cli.h"
 #include "cli/client.h"
+#include "util/duration.h"
 
 
-/* "30s", "5m", "2h", "1d", "4w" or plain seconds; "off" is 0; -1 if bad. */
+/* A duration as people type it ("90s", "1.5h", "1h30m", "off"); -1 if bad. */
 static long
 parse_duration(const char *s)
 {
-	char *end;
 	long v;
 
-	if (strcmp(s, "off") == 0 || strcmp(s, "0") == 0)
-		return 0;
-	v = strtol(s, &end, 10);
-	if (end == s || v <= 0 || v > 4 * 7 * 86400)
-		return -1;
-	switch (*end) {
-	case '\0':
-	case 's':
-		break;
-	case 'm':
-		v *= 60;
-		break;
-	case 'h':
-		v *= 3600;
-		break;
-	case 'd':
-		v *= 86400;
-		break;
-	case 'w':
-		v *= 7 * 86400;
-		break;
-	default:
-		return -1;
-	}
-	if (*end != '\0' && end[1] != '\0')
-		return -1;
-	return v <= 4 * 7 * 86400 ? v : -1;
+	return duration_parse(s, &v) == 0 ? v : -1;
 }
 
 /* A string member or "". */
@@ -120,7 +94,8 @@ cmd_send(struct cli *cli, int argc, char **argv)
 			if ((expire = parse_duration(optarg)) < 0 ||
 			    (expire > 0 && expire < 30)) {
 				fprintf(stderr, "warren: --expire takes off or "
-				    "30s to 4w (e.g. 90s, 5m, 1h, 2d, 1w)\n");
+				    "30s to 4w (e.g. 90s, 5m, 1.5h, 1h30m, 2d, "
+				    "1w)\n");
 				return EXIT_USAGE;
 			}
 			break;
@@ -215,25 +190,55 @@ reltime(char *buf, size_t n, long long ms)
 	}
 }
 
-/* warren log CONTACT [--limit N] */
+/*
+ * " (disappears in 4 min)" for a message with an expiry time, else "".
+ * The daemon deletes it then; until the next check it may still show.
+ */
+static void
+expiry_mark(char *buf, size_t n, json_t *m)
+{
+	json_t *e = json_object_get(m, "expires");
+	long long left;
+	char words[64];
+
+	buf[0] = '\0';
+	if (!json_is_integer(e))
+		return;
+	left = (json_integer_value(e) - (long long)time(NULL) * 1000 + 999) /
+	    1000;
+	if (left <= 0) {
+		snprintf(buf, n, " (disappearing now)");
+		return;
+	}
+	duration_words(words, sizeof words, (long)left);
+	snprintf(buf, n, " (disappears in %s)", words);
+}
+
+/* warren log CONTACT [--limit N] [--no-mark-read | --mark-read] */
 int
 cmd_log(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "limit", required_argument, NULL, 'n' },
+		{ "no-mark-read", no_argument, NULL, 'R' },
+		{ "mark-read", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cli_args args = { 0, 0 };
 	json_t *r, *a, *m;
 	long limit = 100;
 	size_t i;
-	int ch;
-	char when[64];
+	int ch, mark = -1;
+	char when[64], exp[96];
 	const char *st;
 
 	while ((ch = cli_getopt(&args, &argc, argv, "n:", opts)) != -1) {
 		char *end;
 
+		if (ch == 'R' || ch == 'r') {
+			mark = ch == 'r';
+			continue;
+		}
 		if (ch != 'n' || (limit = strtol(optarg, &end, 10)) < 1 ||
 		    limit > 10000 || *end != '\0')
 			return cli_usage(cli_find("log"), stderr);
@@ -241,8 +246,11 @@ cmd_log(struct cli *cli, int argc, char **argv)
 	if (argc != 2)
 		return cli_usage(cli_find("log"), stderr);
 	cli_utf8(cli, "the contact", argv[1]);
+	/* Scripts (--json) read without telling the contact: no receipts. */
+	if (mark < 0)
+		mark = !cli->json;
 	r = cli_call(cli, "messages.list", json_pack("{s:s, s:i, s:b}",
-	    "contact", argv[1], "limit", (int)limit, "mark_read", 1));
+	    "contact", argv[1], "limit", (int)limit, "mark_read", mark));
 	if (cli->json) {
 		cli_print_json(r);
 		json_decref(r);
@@ -267,38 +275,144 @@ cmd_log(struct cli *cli, int argc, char **argv)
 		reltime(when, sizeof when,
 		    json_integer_value(json_object_get(m, "time")));
 		st = jstr(m, "state");
+		expiry_mark(exp, sizeof exp, m);
 		if (strcmp(jstr(m, "direction"), "out") == 0)
-			printf("%s%-14s%s me      %s  %s[%s]%s\n", cli_bold(cli),
-			    when, cli_reset(cli), jstr(m, "text"),
+			printf("%s%-14s%s me      %s  %s[%s]%s%s\n",
+			    cli_bold(cli), when, cli_reset(cli),
+			    jstr(m, "text"),
 			    strcmp(st, "delivered") == 0 ||
 			    strcmp(st, "read") == 0 ? cli_green(cli) :
-			    cli_yellow(cli), st, cli_reset(cli));
+			    cli_yellow(cli), st, cli_reset(cli), exp);
 		else if (strcmp(jstr(m, "direction"), "note") == 0)
 			printf("%s%-14s%s %s*** %s%s\n", cli_bold(cli), when,
 			    cli_reset(cli), cli_yellow(cli), jstr(m, "text"),
 			    cli_reset(cli));
 		else if (strcmp(st, "undecryptable") == 0)
-			printf("%s%-14s%s them    %s[undecryptable message]%s\n",
-			    cli_bold(cli), when, cli_reset(cli),
-			    cli_red(cli), cli_reset(cli));
+			printf("%s%-14s%s them    %s[undecryptable message]%s%s"
+			    "\n", cli_bold(cli), when, cli_reset(cli),
+			    cli_red(cli), cli_reset(cli), exp);
 		else
-			printf("%s%-14s%s them    %s\n", cli_bold(cli), when,
-			    cli_reset(cli), jstr(m, "text"));
+			printf("%s%-14s%s them    %s%s\n", cli_bold(cli), when,
+			    cli_reset(cli), jstr(m, "text"), exp);
 	}
 	json_decref(r);
 	return EXIT_OK;
 }
 
+/* "14:03:05" today, else "2025-11-27 14:03:05" (local time). */
+static void
+stamp(char *buf, size_t n, long long ms)
+{
+	time_t t = (time_t)(ms / 1000), now = time(NULL);
+	struct tm tm, today;
+
+	localtime_r(&t, &tm);
+	localtime_r(&now, &today);
+	if (tm.tm_year == today.tm_year && tm.tm_yday == today.tm_yday)
+		strftime(buf, n, "%H:%M:%S", &tm);
+	else
+		strftime(buf, n, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+/* warren receive|unread [--limit N] [--no-mark-read] */
+int
+cmd_receive(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "limit", required_argument, NULL, 'n' },
+		{ "no-mark-read", no_argument, NULL, 'R' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cli_args args = { 0, 0 };
+	json_t *r, *m;
+	long limit = 1000;
+	size_t i;
+	int ch, mark = 1;
+	char when[32], exp[96];
+	const char *name;
+
+	while ((ch = cli_getopt(&args, &argc, argv, "n:", opts)) != -1) {
+		char *end;
+
+		if (ch == 'R') {
+			mark = 0;
+			continue;
+		}
+		if (ch != 'n' || (limit = strtol(optarg, &end, 10)) < 1 ||
+		    limit > 10000 || *end != '\0')
+			return cli_usage(cli_find(argv[0]), stderr);
+	}
+	if (argc != 1)
+		return cli_usage(cli_find(argv[0]), stderr);
+	r = cli_call(cli, "messages.unread", json_pack("{s:i, s:b}", "limit",
+	    (int)limit, "mark_read", mark));
+	if (cli->json) {
+		cli_print_json(r);
+		json_decref(r);
+		return EXIT_OK;
+	}
+	if (json_array_size(json_object_get(r, "messages")) == 0)
+		printf("no new messages\n");
+	json_array_foreach(json_object_get(r, "messages"), i, m) {
+		stamp(when, sizeof when,
+		    json_integer_value(json_object_get(m, "time")));
+		expiry_mark(exp, sizeof exp, m);
+		name = jstr(m, "name")[0] ? jstr(m, "name") :
+		    jstr(m, "contact");
+		if (strcmp(jstr(m, "state"), "undecryptable") == 0)
+			printf("%s%s%s %s: %s[undecryptable message]%s%s\n",
+			    cli_bold(cli), when, cli_reset(cli), name,
+			    cli_red(cli), cli_reset(cli), exp);
+		else
+			printf("%s%s%s %s: %s%s\n", cli_bold(cli), when,
+			    cli_reset(cli), name, jstr(m, "text"), exp);
+	}
+	if (json_is_true(json_object_get(r, "more")))
+		printf("(more are waiting: run 'warren %s' again)\n", argv[0]);
+	json_decref(r);
+	return EXIT_OK;
+}
+
+/* Remember what we call each address (watch shows names). */
+static void
+names_add(json_t *names, json_t *list)
+{
+	json_t *c;
+	size_t i;
+
+	json_array_foreach(list, i, c)
+		if (jstr(c, "name")[0])
+			json_object_set_new(names, jstr(c, "address"),
+			    json_string(jstr(c, "name")));
+}
+
 /* One event as a line for people. */
 static void
-print_event(struct cli *cli, json_t *ev)
+print_event(struct cli *cli, json_t *ev, json_t *names)
 {
 	json_t *d = json_object_get(ev, "data");
 	const char *type = jstr(ev, "type");
-	const char *who = jstr(d, "name")[0] ? jstr(d, "name") :
-	    jstr(d, "contact");
+	const char *who;
+	char when[32];
 
-	printf("%s[%lld]%s %s", cli_bold(cli),
+	/* Keep the names current; a request's nick is not a name of ours. */
+	if (jstr(d, "contact")[0] && (strcmp(type, "contact.added") == 0 ||
+	    strcmp(type, "contact.changed") == 0)) {
+		if (jstr(d, "name")[0] && strcmp(jstr(d, "change"),
+		    "removed") != 0)
+			json_object_set_new(names, jstr(d, "contact"),
+			    json_string(jstr(d, "name")));
+		else
+			json_object_del(names, jstr(d, "contact"));
+	}
+	who = json_string_value(json_object_get(names, jstr(d, "contact")));
+	if (who == NULL && jstr(d, "name")[0])
+		who = jstr(d, "name");
+	if (who == NULL || strcmp(type, "contact.request") == 0)
+		who = jstr(d, "contact");
+	stamp(when, sizeof when,
+	    json_integer_value(json_object_get(ev, "time")));
+	printf("%s %s[%lld]%s %s", when, cli_bold(cli),
 	    (long long)json_integer_value(json_object_get(ev, "id")),
 	    cli_reset(cli), type);
 	if (strcmp(type, "message.received") == 0)
@@ -311,11 +425,23 @@ print_event(struct cli *cli, json_t *ev)
 		printf(" message %lld to %s",
 		    (long long)json_integer_value(json_object_get(d,
 		    "message")), who);
-	else if (jstr(d, "contact")[0])
+	else if (strcmp(type, "message.read") == 0)
+		printf(" message %lld by %s",
+		    (long long)json_integer_value(json_object_get(d,
+		    "message")), who);
+	else if (strcmp(type, "conversation.timer") == 0) {
+		char words[64];
+
+		duration_words(words, sizeof words,
+		    (long)json_integer_value(json_object_get(d, "timer")));
+		printf(" with %s: %s (set by %s)", who, words, jstr(d, "by"));
+	} else if (jstr(d, "contact")[0])
 		printf(" %s", who);
 	if (jstr(d, "alert")[0])
 		printf(": %s%s%s", cli_red(cli), jstr(d, "alert"),
 		    cli_reset(cli));
+	if (strcmp(type, "contact.request") == 0 && jstr(d, "name")[0])
+		printf(" (calls itself \"%s\")", jstr(d, "name"));
 	if (jstr(d, "text")[0] && strcmp(type, "contact.request") == 0)
 		printf(": \"%s\"", jstr(d, "text"));
 	printf("\n");
@@ -330,7 +456,7 @@ cmd_watch(struct cli *cli, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cli_args a = { 0, 0 };
-	json_t *p, *r, *ev;
+	json_t *p, *r, *ev, *names;
 	long long since = -1;
 	int ch;
 
@@ -346,6 +472,12 @@ cmd_watch(struct cli *cli, int argc, char **argv)
 	p = json_object();
 	if (since >= 0)
 		json_object_set_new(p, "since", json_integer(since));
+	names = json_object();
+	if (!cli->json) {
+		r = cli_call(cli, "contacts.list", NULL);
+		names_add(names, json_object_get(r, "contacts"));
+		json_decref(r);
+	}
 	r = cli_call(cli, "events.subscribe", p);
 	json_decref(r);
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -357,39 +489,78 @@ cmd_watch(struct cli *cli, int argc, char **argv)
 				json_dumpf(params, stdout, JSON_COMPACT);
 				fputc('\n', stdout);
 			} else
-				print_event(cli, params);
+				print_event(cli, params, names);
 		}
 		json_decref(ev);
 	}
+	json_decref(names);
 	fprintf(stderr, "warren: warrend closed the event stream\n");
 	return EXIT_FAIL;
 }
 
-/* warren timer CONTACT DURATION|off */
+/* What to call a contact in a sentence: its name, else its address. */
+static const char *
+who(json_t *c)
+{
+	return jstr(c, "name")[0] ? jstr(c, "name") : jstr(c, "address");
+}
+
+/* warren timer CONTACT: the conversation's timer now. */
+static int
+timer_show(struct cli *cli, const char *contact)
+{
+	json_t *r;
+	char words[64];
+	long secs;
+
+	r = cli_call(cli, "contacts.get", json_pack("{s:s}", "contact",
+	    contact));
+	secs = (long)json_integer_value(json_object_get(r, "timer"));
+	duration_words(words, sizeof words, secs);
+	if (cli->json)
+		cli_print_json(r);
+	else if (secs == 0)
+		printf("disappearing messages with %s: off\n", who(r));
+	else
+		printf("disappearing messages with %s: %s (messages disappear "
+		    "%s after they are sent or received)\n", who(r), words,
+		    words);
+	json_decref(r);
+	return EXIT_OK;
+}
+
+/* warren timer CONTACT [DURATION|off] */
 int
 cmd_timer(struct cli *cli, int argc, char **argv)
 {
 	json_t *r;
+	char words[64];
 	long secs;
 
-	if (cli_noopts(&argc, argv) != 0 || argc != 3)
+	if (cli_noopts(&argc, argv) != 0)
+		return cli_usage(cli_find("timer"), stderr);
+	if (argc == 2) {
+		cli_utf8(cli, "the contact", argv[1]);
+		return timer_show(cli, argv[1]);
+	}
+	if (argc != 3)
 		return cli_usage(cli_find("timer"), stderr);
 	if ((secs = parse_duration(argv[2])) < 0 || (secs > 0 && secs < 30)) {
 		fprintf(stderr, "warren: the timer is off or 30s to 4w "
-		    "(e.g. 30s, 5m, 1h, 1d, 1w)\n");
+		    "(e.g. 30s, 5m, 1.5h, 1h30m, 1d, 1w)\n");
 		return EXIT_USAGE;
 	}
 	cli_utf8(cli, "the contact", argv[1]);
 	r = cli_call(cli, "contacts.set_timer", json_pack("{s:s, s:i}",
 	    "contact", argv[1], "seconds", (int)secs));
+	duration_words(words, sizeof words, secs);
 	if (cli->json)
 		cli_print_json(r);
 	else if (secs == 0)
-		printf("disappearing messages off for %s\n",
-		    jstr(r, "address"));
+		printf("disappearing messages off for %s\n", who(r));
 	else
-		printf("messages with %s now disappear %ld s after they are "
-		    "sent or received\n", jstr(r, "address"), secs);
+		printf("messages with %s now disappear %s after they are "
+		    "sent or received\n", who(r), words);
 	json_decref(r);
 	return EXIT_OK;
 }

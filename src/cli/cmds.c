@@ -15,7 +15,8 @@ const struct cli_cmd cli_cmds[] = {
 	    "whether your onion is published.\n", cmd_status },
 	{ "add", "ADDRESS [--name NAME] [--message TEXT]",
 	    "send a contact request",
-	    "ADDRESS is their onion address (56 characters, .onion optional).\n"
+	    "ADDRESS is their onion address (56 characters, .onion optional;\n"
+	    "also a warren: link or a pasted http://ADDRESS.onion/ URL).\n"
 	    "The request is retried until they are reachable. If they have\n"
 	    "already asked you, adding them accepts. --name is what you call\n"
 	    "them; --message is a greeting they see with the request.\n",
@@ -23,10 +24,13 @@ const struct cli_cmd cli_cmds[] = {
 	{ "requests", "", "list contact requests waiting for you",
 	    "Accept with 'warren accept', refuse with 'warren reject'.\n",
 	    cmd_requests },
-	{ "accept", "CONTACT", "accept a contact request",
-	    "CONTACT is an address or an unambiguous name.\n", cmd_accept },
-	{ "reject", "CONTACT", "reject a contact request",
-	    "Nothing about the request is kept.\n", cmd_reject },
+	{ "accept", "N|CONTACT", "accept a contact request",
+	    "N is the request's number in 'warren requests'; CONTACT its\n"
+	    "address, a unique prefix of it, or a name only one request has.\n",
+	    cmd_accept },
+	{ "reject", "N|CONTACT", "reject a contact request",
+	    "N or CONTACT as for accept. Nothing about the request is kept.\n",
+	    cmd_reject },
 	{ "block", "CONTACT|ADDRESS", "block a contact or any address",
 	    "A blocked peer is disconnected right after its handshake; its\n"
 	    "messages never reach your store.\n", cmd_block },
@@ -42,7 +46,8 @@ const struct cli_cmd cli_cmds[] = {
 	    "Returns at once with the message id: the message is queued and\n"
 	    "delivered when the contact is online, also after restarts.\n"
 	    "With '-' or no TEXT the message is read from standard input.\n"
-	    "--expire makes this message disappear (30s .. 4w) on both sides.\n"
+	    "--expire makes this message disappear (30s .. 4w, e.g. 90m or\n"
+	    "1.5h) on both sides.\n"
 	    "--force sends although the contact's session was reset and not\n"
 	    "yet verified again (on a terminal you are asked instead).\n",
 	    cmd_send },
@@ -50,15 +55,31 @@ const struct cli_cmd cli_cmds[] = {
 	    "Shows the last messages, then sends each line you type; incoming\n"
 	    "messages and delivery ticks appear as they come. Ctrl-D leaves.\n",
 	    cmd_chat },
-	{ "timer", "CONTACT DURATION|off", "disappearing messages",
-	    "Sets the conversation's timer for both sides (30s .. 4w, e.g.\n"
-	    "5m, 1h, 1d, 1w, or off). Each message disappears that long\n"
-	    "after it was sent or received, from both histories.\n",
+	{ "timer", "CONTACT [DURATION|off]", "disappearing messages",
+	    "Without DURATION, shows the conversation's timer. With it, sets\n"
+	    "it for both sides (30s .. 4w, e.g. 90s, 5m, 1.5h, 1h30m, 1d,\n"
+	    "1w, or off). Each message disappears that long after it was\n"
+	    "sent or received, from both histories.\n",
 	    cmd_timer },
-	{ "log", "CONTACT [--limit N]", "show a conversation",
+	{ "log", "CONTACT [--limit N] [--no-mark-read|--mark-read]",
+	    "show a conversation",
 	    "Oldest first, with each sent message's state: queued, sent,\n"
-	    "delivered. Marks the conversation read.\n", cmd_log },
+	    "delivered, read; disappearing messages show the time they have\n"
+	    "left. Marks the conversation read (which sends a read receipt\n"
+	    "when both sides have them on) unless --no-mark-read; with\n"
+	    "--json only with --mark-read.\n", cmd_log },
+	{ "receive", "[--limit N] [--no-mark-read]",
+	    "print new messages from all contacts",
+	    "Prints the messages that arrived since you last read each\n"
+	    "conversation, oldest first, and marks them read (read receipts\n"
+	    "go out where both sides have them on), then exits.\n"
+	    "--no-mark-read only looks. At most N (default 1000) at once.\n",
+	    cmd_receive },
+	{ "unread", "[--limit N] [--no-mark-read]", "the same as receive",
+	    "Another name for 'warren receive' (see 'warren help receive').\n",
+	    cmd_receive },
 	{ "watch", "[--since ID]", "follow events as they happen",
+	    "Each line starts with the local time of the event and its id.\n"
 	    "With --since, first replays every event after ID. --json prints\n"
 	    "one JSON object per line (for scripts).\n", cmd_watch },
 	{ "verify", "CONTACT [--confirm]",

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 #include <sqlite3.h>
@@ -37,34 +38,97 @@ api_fail(struct api_err *err, enum api_code code, const char *fmt, ...)
 	return -1;
 }
 
+/* How many bytes of s to quote: at most max, never half a character. */
+static int
+quote_len(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return (int)n;
+	n = max;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return (int)n;
+}
+
 /* Map a contact_lookup failure to an API error. */
 static int
-lookup_fail(struct api_err *err, int r, const char *what)
+lookup_fail(struct node *n, struct api_err *err, int r, const char *what,
+    int scope, const struct lookup *lk)
 {
+	const char *kind = "contact", *list = "warren contacts", *hint = "";
+	char buf[sizeof err->message];
+	size_t off;
+	int i, k, q = quote_len(what, 80);
+
+	scope &= ~LOOKUP_THEN_BLOCKED;
+	if (scope == LOOKUP_REQUESTS) {
+		kind = "pending request";
+		list = "warren requests";
+	} else if (scope == LOOKUP_BLOCKED) {
+		kind = "blocked peer";
+		list = "warren contacts";
+	}
 	switch (r) {
 	case ERR_NOTFOUND:
-		return api_fail(err, API_E_NO_CONTACT, "no contact \"%.80s\"; "
-		    "'warren contacts' lists them", what);
+		if (lk != NULL && lk->other != NULL)
+			hint = lk->other->state == CONTACT_IN_REQUEST ?
+			    " (a pending request matches: 'warren requests')" :
+			    lk->other->state == CONTACT_BLOCKED ?
+			    " (a blocked peer matches)" :
+			    " (a contact matches: 'warren contacts')";
+		return api_fail(err, API_E_NO_CONTACT, "no %s \"%.*s\"%s; "
+		    "'%s' lists them", kind, q, what, hint, list);
 	case ERR_EXISTS:
-		return api_fail(err, API_E_AMBIGUOUS, "\"%.80s\" names more "
-		    "than one contact; use the address", what);
+		off = (size_t)snprintf(buf, sizeof buf, "\"%.*s\" matches %d "
+		    "%ss: ", quote_len(what, 40), what, lk != NULL ?
+		    lk->nmatch : 2, kind);
+		k = lk != NULL ? lk->nmatch : 0;
+		for (i = 0; i < k && i < LOOKUP_MAX_CAND && off < sizeof buf;
+		    i++)
+			off += (size_t)snprintf(buf + off, sizeof buf - off,
+			    "%s%.*s (%s)", i > 0 ? ", " : "",
+			    contact_prefix_len(n, lk->cand[i], 8),
+			    lk->cand[i]->onion,
+			    contact_state_name(lk->cand[i]->state));
+		if (k > LOOKUP_MAX_CAND && off < sizeof buf)
+			off += (size_t)snprintf(buf + off, sizeof buf - off,
+			    " and %d more", k - LOOKUP_MAX_CAND);
+		return api_fail(err, API_E_AMBIGUOUS, "%s; give the address "
+		    "or enough of it to be unique", buf);
 	default:
 		return api_fail(err, API_E_BAD_ADDRESS, "%s", err_str(r));
 	}
 }
 
-/* Find a contact or fail. */
-static struct contact *
-find(struct node *n, const char *who, struct api_err *err)
+/* Find a contact in scope or fail. */
+struct contact *
+api_find(struct node *n, const char *who, int scope, struct api_err *err)
 {
+	struct lookup lk;
 	struct contact *c;
 	int r;
 
-	if ((r = contact_lookup(n, who, &c)) != 0) {
-		lookup_fail(err, r, who);
+	if ((r = contact_lookup_in(n, who, scope, &c, &lk)) != 0) {
+		lookup_fail(n, err, r, who, scope, &lk);
 		return NULL;
 	}
 	return c;
+}
+
+/* Find a contact (not a request, not a blocked peer) or fail. */
+static struct contact *
+find(struct node *n, const char *who, struct api_err *err)
+{
+	return api_find(n, who, LOOKUP_CONTACTS, err);
+}
+
+/* The same, but a blocked peer is found if no contact matches. */
+static struct contact *
+find_or_blocked(struct node *n, const char *who, struct api_err *err)
+{
+	return api_find(n, who, LOOKUP_CONTACTS | LOOKUP_THEN_BLOCKED, err);
 }
 
 /* A database failure as an API error. */
@@ -106,12 +170,24 @@ api_contact_add(struct node *n, const char *addr, const char *name,
     const char *text, json_t **res, struct api_err *err)
 {
 	struct contact *c;
-	char onion[ONION_LEN + 1];
+	char onion[ONION_LEN + 1], in[ONION_LEN + 16];
 	uint8_t pk[32];
 	int r;
 
-	if ((r = onion_parse(addr, pk, onion)) != 0)
-		return api_fail(err, API_E_BAD_ADDRESS, "%s", err_str(r));
+	if (onion_input(addr, in, sizeof in, NULL) != 0)
+		return api_fail(err, API_E_BAD_ADDRESS, "%s",
+		    err_str(ERR_ADDR_LEN));
+	if ((r = onion_parse(in, pk, onion)) != 0) {
+		/* A unique prefix of a pending request's address accepts it. */
+		if (r == ERR_ADDR_LEN && onion_is_prefix(in) &&
+		    contact_lookup_in(n, in, LOOKUP_REQUESTS, &c, NULL) == 0 &&
+		    strncasecmp(c->onion, in, strlen(in)) == 0) {
+			memcpy(onion, c->onion, sizeof onion);
+			memcpy(pk, c->ed_pk, sizeof pk);
+		} else
+			return api_fail(err, API_E_BAD_ADDRESS, "%s",
+			    err_str(r));
+	}
 	if (strcmp(onion, identity_onion(n->id)) == 0)
 		return api_fail(err, API_E_SELF, "that is your own address");
 	if (check_name(name, err) != 0)
@@ -152,7 +228,7 @@ api_contact_accept(struct node *n, const char *who, json_t **res,
 	struct contact *c;
 	int r;
 
-	if ((c = find(n, who, err)) == NULL)
+	if ((c = api_find(n, who, LOOKUP_REQUESTS, err)) == NULL)
 		return -1;
 	if (c->state != CONTACT_IN_REQUEST)
 		return api_fail(err, API_E_NO_REQUEST, "no pending request "
@@ -177,7 +253,7 @@ api_contact_reject(struct node *n, const char *who, json_t **res,
 	char onion[ONION_LEN + 1];
 	int r;
 
-	if ((c = find(n, who, err)) == NULL)
+	if ((c = api_find(n, who, LOOKUP_REQUESTS, err)) == NULL)
 		return -1;
 	if (c->state != CONTACT_IN_REQUEST)
 		return api_fail(err, API_E_NO_REQUEST, "no pending request "
@@ -198,13 +274,15 @@ int
 api_contact_block(struct node *n, const char *who, json_t **res,
     struct api_err *err)
 {
+	struct lookup lk;
 	struct contact *c;
-	char onion[ONION_LEN + 1];
+	char onion[ONION_LEN + 1], in[ONION_LEN + 16];
 	uint8_t pk[32];
 	int r;
 
-	if ((r = contact_lookup(n, who, &c)) == ERR_NOTFOUND &&
-	    onion_parse(who, pk, onion) == 0) {
+	if ((r = contact_lookup_in(n, who, LOOKUP_CONTACTS, &c, &lk)) ==
+	    ERR_NOTFOUND && onion_input(who, in, sizeof in, NULL) == 0 &&
+	    onion_parse(in, pk, onion) == 0) {
 		if (strcmp(onion, identity_onion(n->id)) == 0)
 			return api_fail(err, API_E_SELF, "that is your own "
 			    "address");
@@ -212,7 +290,7 @@ api_contact_block(struct node *n, const char *who, json_t **res,
 		    NULL, &c)) != 0 || (r = node_commit(n)) != 0)
 			return db_fail(n, err, r);
 	} else if (r != 0)
-		return lookup_fail(err, r, who);
+		return lookup_fail(n, err, r, who, LOOKUP_CONTACTS, &lk);
 	else {
 		c->state = CONTACT_BLOCKED;
 		conn_drop_contact(n, c);
@@ -234,7 +312,7 @@ api_contact_unblock(struct node *n, const char *who, json_t **res,
 	char onion[ONION_LEN + 1];
 	int r;
 
-	if ((c = find(n, who, err)) == NULL)
+	if ((c = api_find(n, who, LOOKUP_BLOCKED, err)) == NULL)
 		return -1;
 	if (c->state != CONTACT_BLOCKED)
 		return api_fail(err, API_E_STATE, "%s is not blocked",
@@ -265,7 +343,7 @@ api_contact_remove(struct node *n, const char *who, json_t **res,
 	char onion[ONION_LEN + 1];
 	int r;
 
-	if ((c = find(n, who, err)) == NULL)
+	if ((c = find_or_blocked(n, who, err)) == NULL)
 		return -1;
 	memcpy(onion, c->onion, sizeof onion);
 	if ((r = contact_delete(n, c)) != 0 ||
@@ -285,7 +363,8 @@ api_contact_rename(struct node *n, const char *who, const char *name,
 	struct contact *c;
 	int r;
 
-	if ((c = find(n, who, err)) == NULL || check_name(name, err) != 0)
+	if ((c = find_or_blocked(n, who, err)) == NULL ||
+	    check_name(name, err) != 0)
 		return -1;
 	if ((r = contact_set_name(n, c, name)) != 0 ||
 	    (r = changed(n, c->onion, c->name, "renamed")) != 0 ||
@@ -375,7 +454,7 @@ api_message_list(struct node *n, const char *who, json_int_t limit,
 	json_t *a, *j;
 	int r;
 
-	if ((c = find(n, who, err)) == NULL)
+	if ((c = find_or_blocked(n, who, err)) == NULL)
 		return -1;
 	if (sqlite3_prepare_v2(store_db(n->st), "SELECT id FROM (SELECT id "
 	    "FROM messages WHERE contact = ? AND id < ? ORDER BY id DESC "

@@ -26,14 +26,8 @@ api_contact_verify(struct node *n, const char *who, int confirm,
 	char digits[SAFETY_LEN + 1];
 	int r;
 
-	if ((r = contact_lookup(n, who, &c)) == ERR_NOTFOUND)
-		return api_fail(err, API_E_NO_CONTACT, "no contact \"%.80s\"; "
-		    "'warren contacts' lists them", who);
-	else if (r == ERR_EXISTS)
-		return api_fail(err, API_E_AMBIGUOUS, "\"%.80s\" names more "
-		    "than one contact; use the address", who);
-	else if (r != 0)
-		return api_fail(err, API_E_BAD_ADDRESS, "%s", err_str(r));
+	if ((c = api_find(n, who, LOOKUP_CONTACTS, err)) == NULL)
+		return -1;
 	if ((r = safety_number(digits, identity_ed_pk(n->id), c->ed_pk)) != 0)
 		return api_fail(err, API_E_INTERNAL, "safety number: %s",
 		    err_str(r));

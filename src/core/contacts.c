@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <event2/event.h>
@@ -215,49 +216,122 @@ contact_by_onion(struct node *n, const char *onion)
 	return NULL;
 }
 
-/* By address or unambiguous name. */
-int
-contact_lookup(struct node *n, const char *s, struct contact **out)
+/* Count a match of a lookup in or out of its scope. */
+static void
+lookup_add(struct lookup *lk, int scope, struct contact *c)
 {
-	struct contact *c, *found = NULL;
-	char norm[ONION_LEN + 1];
+	if (!(scope & (1 << c->state))) {
+		if (lk->other == NULL)
+			lk->other = c;
+		return;
+	}
+	if (lk->nmatch < LOOKUP_MAX_CAND)
+		lk->cand[lk->nmatch] = c;
+	lk->nmatch++;
+}
+
+/* Contacts named s, or (prefix) whose address starts with s. */
+static void
+lookup_scan(struct node *n, const char *s, int prefix, int scope,
+    struct lookup *lk)
+{
+	struct contact *c;
 	size_t len = strlen(s);
-	int r, matches = 0;
+
+	for (c = n->contacts; c != NULL; c = c->next) {
+		if (prefix ? strncasecmp(c->onion, s, len) == 0 :
+		    c->name != NULL && strcmp(c->name, s) == 0)
+			lookup_add(lk, scope, c);
+	}
+}
+
+/*
+ * By address (any state), else by name, else by unique address prefix.
+ * Names and prefixes only select contacts in scope: a stranger chooses
+ * the nick its request carries (and can grind an address prefix), so
+ * requests and blocked peers must not make your names ambiguous.
+ */
+int
+contact_lookup_in(struct node *n, const char *s, int scope,
+    struct contact **out, struct lookup *lkp)
+{
+	struct lookup tmp, *lk = lkp != NULL ? lkp : &tmp;
+	struct contact *c, *named;
+	char in[ONION_LEN + 16], norm[ONION_LEN + 1];
+	int r, link;
 
 	*out = NULL;
-	if (len == ONION_LEN && (c = contact_by_onion(n, s)) != NULL) {
+	memset(lk, 0, sizeof *lk);
+	if (strlen(s) == ONION_LEN && (c = contact_by_onion(n, s)) != NULL) {
 		*out = c;	/* the common case, without the point check */
 		return 0;
 	}
-	if (len >= ONION_LEN) {
-		if ((r = onion_parse(s, NULL, norm)) == 0) {
-			if ((*out = contact_by_onion(n, norm)) == NULL)
-				return ERR_NOTFOUND;
-			return 0;
-		}
-		if (len == ONION_LEN || len == ONION_LEN + 6) {
-			/* Looks like an address: say what is wrong with it,
-			 * unless a contact is named exactly that. */
-			for (c = n->contacts; c != NULL; c = c->next)
-				if (c->name != NULL && strcmp(c->name, s) == 0)
-					break;
-			if (c == NULL)
-				return r;
-		}
+	if (onion_input(s, in, sizeof in, &link) != 0) {
+		in[0] = '\0';	/* too long for an address: a name */
+		link = 0;
 	}
-	for (c = n->contacts; c != NULL; c = c->next) {
-		if (c->name != NULL && strcmp(c->name, s) == 0) {
-			found = c;
-			matches++;
-		}
-	}
-	if (matches > 1)
-		return ERR_EXISTS;
-	if (matches == 1) {
-		*out = found;
+	if ((r = onion_parse(in, NULL, norm)) == 0) {
+		if ((*out = contact_by_onion(n, norm)) == NULL)
+			return ERR_NOTFOUND;
 		return 0;
 	}
+	lookup_scan(n, s, 0, scope, lk);
+	/* A URL or .onion: say what is wrong with it, unless it is a name. */
+	if (link && lk->nmatch == 0)
+		return r;
+	if (lk->nmatch == 0 && lk->other == NULL && in[0] != '\0' &&
+	    strcmp(in, s) != 0)
+		lookup_scan(n, in, 0, scope, lk);
+	if (lk->nmatch == 0 && !link && onion_is_prefix(in)) {
+		named = lk->other;
+		lk->other = NULL;
+		lookup_scan(n, in, 1, scope, lk);
+		if (named != NULL)
+			lk->other = named;
+	}
+	if (lk->nmatch == 1) {
+		*out = lk->cand[0];
+		return 0;
+	}
+	if (lk->nmatch > 1)
+		return ERR_EXISTS;
+	/* Only when nothing else matches: a blocked peer (history, remove). */
+	if ((scope & LOOKUP_THEN_BLOCKED) && lk->other != NULL) {
+		struct lookup first = *lk;
+
+		if (contact_lookup_in(n, s, LOOKUP_BLOCKED, out, lk) == 0)
+			return 0;
+		*lk = first;
+	}
+	/* Looks like an address: say what is wrong with it. */
+	if (r == ERR_ADDR_V2 || strlen(in) == ONION_LEN)
+		return r;
 	return ERR_NOTFOUND;
+}
+
+/* By address or unambiguous name among contacts (not requests, not blocked). */
+int
+contact_lookup(struct node *n, const char *s, struct contact **out)
+{
+	return contact_lookup_in(n, s, LOOKUP_CONTACTS, out, NULL);
+}
+
+/* The length of the shortest prefix (>= min) of c's address no other has. */
+int
+contact_prefix_len(struct node *n, const struct contact *c, int min)
+{
+	struct contact *o;
+	int len = min, k;
+
+	for (o = n->contacts; o != NULL; o = o->next) {
+		if (o == c)
+			continue;
+		for (k = 0; k < ONION_LEN && o->onion[k] == c->onion[k]; k++)
+			;
+		if (k + 1 > len)
+			len = k + 1;
+	}
+	return len > ONION_LEN ? ONION_LEN : len;
 }
 
 /* Insert a contact (inside node_txn). */

@@ -157,6 +157,33 @@ void contacts_free(struct node *);
 struct contact *contact_by_onion(struct node *, const char *onion);
 /* Find by address or unambiguous name: 0, ERR_NOTFOUND, ERR_EXISTS (ambiguous), ERR_ADDR_*. */
 int contact_lookup(struct node *, const char *, struct contact **);
+/* Which states a name or an address prefix may select (1 << state). */
+#define LOOKUP_CONTACTS \
+    ((1 << CONTACT_OUT_REQUEST) | (1 << CONTACT_MUTUAL))
+#define LOOKUP_REQUESTS	(1 << CONTACT_IN_REQUEST)
+#define LOOKUP_BLOCKED	(1 << CONTACT_BLOCKED)
+/* With LOOKUP_CONTACTS: if nothing there matches, a unique blocked peer. */
+#define LOOKUP_THEN_BLOCKED	(1 << 16)
+#define LOOKUP_MAX_CAND	4
+/* What a failed lookup found. */
+struct lookup {
+	/* ERR_EXISTS: the first few matches, and how many there are */
+	struct contact *cand[LOOKUP_MAX_CAND];
+	int nmatch;
+	struct contact *other;	/* ERR_NOTFOUND: one outside the scope */
+};
+/*
+ * The same with a scope for names and address prefixes (full addresses
+ * find any state); lk (may be NULL) says more about a failure.
+ */
+int contact_lookup_in(struct node *, const char *, int scope,
+    struct contact **, struct lookup *lk);
+/* Shortest prefix length (at least min) of c's address that is unique. */
+int contact_prefix_len(struct node *, const struct contact *, int min);
+/* api.c: find in scope, or fill err (ambiguities list the candidates). */
+struct api_err;
+struct contact *api_find(struct node *, const char *, int scope,
+    struct api_err *);
 /* Insert a new contact row (inside node_txn). */
 int contact_create(struct node *, const char *onion, const uint8_t ed_pk[32],
     const char *name, int state, const char *text, struct contact **);

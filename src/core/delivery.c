@@ -708,8 +708,8 @@ message_json(struct node *n, struct contact *c, int64_t id)
 	size_t len;
 	int st, dir;
 
-	s = core_prep(n, "SELECT dir, seq, state, body, time, sent, timer FROM "
-	    "messages WHERE id = ?");
+	s = core_prep(n, "SELECT dir, seq, state, body, time, sent, timer, "
+	    "expires_at FROM messages WHERE id = ?");
 	if (s == NULL)
 		return NULL;
 	sqlite3_bind_int64(s, 1, id);
@@ -733,6 +733,9 @@ message_json(struct node *n, struct contact *c, int64_t id)
 		if (sqlite3_column_int64(s, 6) > 0)
 			json_object_set_new(j, "timer", json_integer(
 			    sqlite3_column_int64(s, 6)));
+		if (sqlite3_column_type(s, 7) != SQLITE_NULL)
+			json_object_set_new(j, "expires", json_integer(
+			    sqlite3_column_int64(s, 7)));
 		if (sqlite3_column_type(s, 1) != SQLITE_NULL)
 			json_object_set_new(j, "seq", json_integer(
 			    sqlite3_column_int64(s, 1)));

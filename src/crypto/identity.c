@@ -18,6 +18,8 @@
 #define ONION_SUFFIX		".onion"
 #define ONION_SUFFIX_LEN	6
 #define ONION_CSUM_PREFIX	".onion checksum"
+#define ONION_V2_LEN		16
+#define ONION_LINK		"warren:"
 
 struct identity {
 	uint8_t seed[IDENTITY_SEED_LEN];
@@ -56,6 +58,31 @@ onion_from_pk(char out[ONION_LEN + 1], const uint8_t pk[32])
 	base32_encode(out, raw, sizeof raw);
 }
 
+/* Is c a base32 digit (either case)? */
+static int
+is_b32(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '2' && c <= '7');
+}
+
+/* Is s (len bytes) a v2 address: 16 base32 digits, optional ".onion"? */
+static int
+onion_v2_len(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == ONION_V2_LEN + ONION_SUFFIX_LEN &&
+	    strncasecmp(s + ONION_V2_LEN, ONION_SUFFIX, ONION_SUFFIX_LEN) == 0)
+		len = ONION_V2_LEN;
+	if (len != ONION_V2_LEN)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!is_b32((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
 /* Parse and check a user-typed onion address. */
 int
 onion_parse(const char *s, uint8_t pk[32], char norm[ONION_LEN + 1])
@@ -70,7 +97,7 @@ onion_parse(const char *s, uint8_t pk[32], char norm[ONION_LEN + 1])
 	    strncasecmp(s + ONION_LEN, ONION_SUFFIX, ONION_SUFFIX_LEN) == 0)
 		len = ONION_LEN;
 	if (len != ONION_LEN)
-		return ERR_ADDR_LEN;
+		return onion_v2_len(s, len) ? ERR_ADDR_V2 : ERR_ADDR_LEN;
 	if (base32_decode(raw, sizeof raw, s, len) != ONION_RAW_LEN)
 		return ERR_ADDR_BASE32;
 	if (raw[34] != ONION_VERSION)
@@ -91,6 +118,109 @@ onion_parse(const char *s, uint8_t pk[32], char norm[ONION_LEN + 1])
 		norm[ONION_LEN] = '\0';
 	}
 	return 0;
+}
+
+/* Is c white space (what a paste brings along)? */
+static int
+is_space(int c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
+	    c == '\v' || c == '\f';
+}
+
+/* The end of a URL scheme ("http:") at s, or NULL. */
+static const char *
+url_scheme(const char *s, const char *e)
+{
+	const char *p = s;
+
+	if (p == e || !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+		return NULL;
+	while (p < e && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+	    (*p >= '0' && *p <= '9') || *p == '+' || *p == '-' || *p == '.'))
+		p++;
+	if (e - p < 3 || memcmp(p, "://", 3) != 0)
+		return NULL;
+	return p + 3;
+}
+
+/* The last c in [s, e), or NULL. */
+static const char *
+last_of(const char *s, const char *e, int c)
+{
+	while (e > s)
+		if (*--e == c)
+			return e;
+	return NULL;
+}
+
+/* Pull the address out of what a user pasted. */
+int
+onion_input(const char *in, char *out, size_t n, int *link)
+{
+	const char *p = in, *e, *q;
+	int is_link = 0;
+	size_t len;
+
+	e = in + strlen(in);
+	while (p < e && is_space((unsigned char)*p))
+		p++;
+	while (e > p && is_space((unsigned char)e[-1]))
+		e--;
+	if ((size_t)(e - p) >= sizeof ONION_LINK - 1 &&
+	    strncasecmp(p, ONION_LINK, sizeof ONION_LINK - 1) == 0) {
+		p += sizeof ONION_LINK - 1;
+		if (e - p >= 2 && p[0] == '/' && p[1] == '/')
+			p += 2;
+		is_link = 1;
+	} else if ((q = url_scheme(p, e)) != NULL) {
+		p = q;
+		is_link = 1;
+	}
+	if (is_link) {
+		while (p < e && is_space((unsigned char)*p))
+			p++;	/* "warren: ADDR" */
+		/* Only the host: no path, query, fragment, user or port. */
+		for (q = p; q < e; q++)
+			if (*q == '/' || *q == '?' || *q == '#')
+				break;
+		e = q;
+		if ((q = last_of(p, e, '@')) != NULL)
+			p = q + 1;
+		if ((q = last_of(p, e, ':')) != NULL)
+			e = q;
+	}
+	if ((size_t)(e - p) > ONION_SUFFIX_LEN &&
+	    strncasecmp(e - ONION_SUFFIX_LEN, ONION_SUFFIX,
+	    ONION_SUFFIX_LEN) == 0) {
+		is_link = 1;
+		/* Keep ".onion" (onion_parse takes it) but no subdomain. */
+		if ((q = last_of(p, e - ONION_SUFFIX_LEN, '.')) != NULL)
+			p = q + 1;
+	}
+	while (p < e && is_space((unsigned char)*p))
+		p++;
+	while (e > p && is_space((unsigned char)e[-1]))
+		e--;
+	if (link != NULL)
+		*link = is_link;
+	if ((len = (size_t)(e - p)) >= n)
+		return ERR_TOOBIG;
+	memcpy(out, p, len);
+	out[len] = '\0';
+	return 0;
+}
+
+/* Could s be the start of an address: 4 to 55 base32 digits? */
+int
+onion_is_prefix(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!is_b32((unsigned char)s[i]) || i >= ONION_LEN - 1)
+			return 0;
+	return i >= ONION_MIN_PREFIX;
 }
 
 /* Ed25519 public key to X25519 public key. */

@@ -34,8 +34,9 @@ void onion_from_pk(char out[ONION_LEN + 1], const uint8_t pk[32]);
 /*
  * Parse a user-typed address: any case, optional ".onion". On success
  * fills pk (may be NULL) and norm (lower case, no suffix; may be NULL).
- * Errors, each with its own err_str: ERR_ADDR_LEN, ERR_ADDR_BASE32,
- * ERR_ADDR_CHECKSUM, ERR_ADDR_VERSION, ERR_ADDR_POINT.
+ * Errors, each with its own err_str: ERR_ADDR_LEN, ERR_ADDR_V2 (16 base32
+ * digits: a v2 address), ERR_ADDR_BASE32, ERR_ADDR_CHECKSUM,
+ * ERR_ADDR_VERSION, ERR_ADDR_POINT.
  */
 int onion_parse(const char *s, uint8_t pk[32], char norm[ONION_LEN + 1]);
 /*
@@ -44,6 +45,19 @@ int onion_parse(const char *s, uint8_t pk[32], char norm[ONION_LEN + 1]);
  * A and -A (two different onion addresses) always belong to one holder.
  */
 void ed_pk_negate(uint8_t out[32], const uint8_t pk[32]);
+/*
+ * The address in what a user pasted: white space around it, a "warren:"
+ * link (warren:ADDR, warren://ADDR), a URL (scheme, user, port, path,
+ * query) and subdomains before ADDR.onion are taken off; the rest goes to
+ * out (n bytes with the NUL) for onion_parse. *link (may be NULL) tells
+ * whether the input could only be meant as an address (a link, a URL or a
+ * .onion name) rather than a contact's name. 0, or ERR_TOOBIG.
+ */
+int onion_input(const char *in, char *out, size_t n, int *link);
+/* Whether s could be a unique-prefix abbreviation of an address:
+ * ONION_MIN_PREFIX to ONION_LEN - 1 base32 digits, either case. */
+#define ONION_MIN_PREFIX	4
+int onion_is_prefix(const char *s);
 /* Ed25519 public key -> X25519 public key; ERR_CRYPTO for a bad point. */
 int ed_pk_to_x(uint8_t x_pk[32], const uint8_t ed_pk[32]);
 

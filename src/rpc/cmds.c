@@ -58,5 +58,10 @@ const struct rpc_cmd rpc_cmds[] = {
 	{ RPC_M_CONTACTS_VERIFY, RPC_F_UNLOCKED, "{contact, confirm?}",
 	    "safety number and verified state; confirm marks verified",
 	    rpc_contacts_verify },
+	{ RPC_M_CONTACTS_GET, RPC_F_UNLOCKED, "{contact}", "one contact",
+	    rpc_contacts_get },
+	{ RPC_M_MESSAGES_UNREAD, RPC_F_UNLOCKED, "{limit?, mark_read?}",
+	    "unread messages from all contacts, oldest first",
+	    rpc_messages_unread },
 };
 const size_t rpc_ncmds = sizeof rpc_cmds / sizeof rpc_cmds[0];

@@ -13,5 +13,6 @@ rpc_handler rpc_messages_send, rpc_messages_list, rpc_events_subscribe;
 rpc_handler rpc_contacts_set_timer, rpc_settings_get, rpc_settings_set,
     rpc_passwd;
 rpc_handler rpc_contacts_verify;
+rpc_handler rpc_messages_unread, rpc_contacts_get;
 
 #endif

@@ -31,6 +31,8 @@ static const char *const err_names[] = {
 	"blocked",
 	"rate limited",
 	"not supported",
+	("that is a v2 onion address (16 characters); v2 onions no longer "
+	    "work: ask for their v3 address (56 characters)"),
 };
 
 /* Map a code to its name. */

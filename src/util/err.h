@@ -32,7 +32,8 @@ enum {
 	ERR_BLOCKED = -26,	/* peer is blocked */
 	ERR_RATE = -27,		/* rate limited */
 	ERR_UNSUPPORTED = -28,
-	ERR_LAST = -29
+	ERR_ADDR_V2 = -29,	/* onion address: an obsolete v2 (16 chars) */
+	ERR_LAST = -30
 };
 
 /* A short readable description of an ERR_* code; never NULL. */

@@ -15,7 +15,7 @@
  *   error WHY   we could not even get as far as the action (exit 1)
  *
  * usage: evil_peer [-s SEEDHEX] [-w SECS] [-n COUNT] [-k KEY] [-V VERSION]
- *            SOCKET ONION ACTION [ARG]
+ *            [-N NICK] SOCKET ONION ACTION [ARG]
  *        evil_peer -s SEEDHEX [-k KEY] id  print the onion HELLO claims
  *
  * -k: what HELLO claims and how it is signed. own (the default): our key,
@@ -23,12 +23,14 @@
  * signed with the scalar -a, which is a valid signature by -A. twinbad:
  * -A, signed with A's own key. nosig: our key, 64 zero bytes.
  * -V: the version byte of our preamble (the default: PEER_VERSION).
+ * -N: the nick our CONTACT_REQUEST carries (the default: "evil").
  *
  * Actions before the handshake: none (connect, send nothing), slow (a
  * byte a second), badpreamble, hsgarbage (preamble + a garbage msg1),
  * hsstall (preamble + msg1, then silence).
- * After it: request [TEXT] (a CONTACT_REQUEST; with -n, COUNT of them each
- * from a fresh identity on its own connection), ping [N], hold (answer
+ * After it: request [TEXT] (a CONTACT_REQUEST carrying the nick NICK,
+ * "evil" by default; with -n, COUNT of them each from a fresh identity on
+ * its own connection), ping [N], hold (answer
  * PINGs until -w runs out), oversize (a length over the frame limit),
  * zerolen, truncated (half a frame, then close), short (a frame shorter
  * than one padded block), badtag (a corrupted ciphertext), garbage (valid
@@ -72,6 +74,7 @@ struct evil {
 	int wait_ms;
 	int key;		/* enum evil_key */
 	int version;		/* our preamble's version byte */
+	const char *nick;
 	struct identity *id;
 	uint8_t remote_ed_pk[32];
 	char onion[ONION_LEN + 1];
@@ -413,8 +416,8 @@ do_request(struct evil *e, const char *text)
 
 	memset(&m, 0, sizeof m);
 	m.type = WIRE_CONTACT_REQUEST;
-	m.u.request.nick = "evil";
-	m.u.request.nick_len = 4;
+	m.u.request.nick = e->nick;
+	m.u.request.nick_len = strlen(e->nick);
 	m.u.request.text = text;
 	m.u.request.text_len = strlen(text);
 	if (send_msg(e, &m) != 0) {
@@ -599,7 +602,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: evil_peer [-s SEEDHEX] [-w SECS] [-n COUNT] "
-	    "[-k own|twin|twinbad|nosig] [-V VERSION]\n"
+	    "[-k own|twin|twinbad|nosig] [-V VERSION] [-N NICK]\n"
 	    "           SOCKET ONION ACTION [ARG]\n"
 	    "       evil_peer -s SEEDHEX [-k KEY] id\n");
 	exit(2);
@@ -617,7 +620,8 @@ main(int argc, char **argv)
 	e.fd = -1;
 	e.wait_ms = 5000;
 	e.version = PEER_VERSION;
-	while ((c = getopt(argc, argv, "s:w:n:k:V:")) != -1) {
+	e.nick = "evil";
+	while ((c = getopt(argc, argv, "s:w:n:k:V:N:")) != -1) {
 		switch (c) {
 		case 'k':
 			if (strcmp(optarg, "own") == 0)
@@ -644,6 +648,9 @@ main(int argc, char **argv)
 			break;
 		case 'n':
 			count = atoi(optarg);
+			break;
+		case 'N':
+			e.nick = optarg;
 			break;
 		default:
 			usage();

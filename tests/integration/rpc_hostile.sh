@@ -9,7 +9,8 @@
 
 node_start_notor h && wait_until 20 test -S "$T/h/warren.sock" || exit 1
 ME=$(onion h)
-# Two strangers ask to be contacts; both are then renamed "twin".
+# Two strangers ask to be contacts; both are then renamed "twin" (names of
+# requests: ambiguous for accept, unknown to send).
 "$BUILD_DIR/tests/integration/rpc_peer" "$T/h" "$ME" 2 >"$T/knocks" ||
     notok "two contact requests arrive" "$(cat "$T/knocks")"
 K1=$(awk 'NR==1 {print $3}' "$T/knocks")
@@ -237,8 +238,10 @@ table = [
         {"contact": k1, "text": "t" * 4097}), [TOOLONG], 1),
     ("unknown contact", req("messages.send",
         {"contact": "nobody", "text": "hi"}), [NOCONTACT], 1),
-    ("ambiguous name", req("messages.send",
-        {"contact": "twin", "text": "hi"}), [AMBIG], 1),
+    ("ambiguous name", req("contacts.accept",
+        {"contact": "twin"}), [AMBIG], 1),
+    ("a request's name is no contact's", req("messages.send",
+        {"contact": "twin", "text": "hi"}), [NOCONTACT], 1),
     ("send before accepting", req("messages.send",
         {"contact": k1, "text": "hi"}), [STATE], 1),
     ("empty text", req("messages.send", {"contact": k1, "text": ""}),

@@ -253,6 +253,69 @@ test_ed_pk_negate(void)
 	identity_free(id);
 }
 
+/* What users paste: white space, links, URLs; v2 addresses; prefixes. */
+static void
+test_onion_input(void)
+{
+	static const struct { const char *pre, *post; int link; } ok[] = {
+		{ "", "", 0 }, { "  ", "\n", 0 }, { "\t", ".onion ", 1 },
+		{ "", ".ONION", 1 }, { "warren:", "", 1 },
+		{ "WARREN://", "", 1 }, { "warren:", "?name=bob", 1 },
+		{ "http://", ".onion", 1 }, { "http://", ".onion/", 1 },
+		{ " https://", ".onion:9737/a/b?c#d", 1 },
+		{ "http://user:pw@", ".onion/x", 1 },
+		{ "http://www.", ".onion/", 1 }, { "x.", ".onion", 1 },
+		{ "warren: ", " ", 1 },
+	};
+	char in[256], out[ONION_LEN + 16], norm[ONION_LEN + 1];
+	size_t i;
+	int link;
+
+	for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		snprintf(in, sizeof in, "%s%s%s", ok[i].pre, VEC_ONION,
+		    ok[i].post);
+		link = -1;
+		CHECK_INT(onion_input(in, out, sizeof out, &link), 0);
+		CHECK_INT(link, ok[i].link);
+		CHECK_INT(onion_parse(out, NULL, norm), 0);
+		CHECK_STR(norm, VEC_ONION);
+	}
+	/* Names stay as they are, but for the white space around them. */
+	CHECK_INT(onion_input(" bob smith ", out, sizeof out, &link), 0);
+	CHECK_STR(out, "bob smith");
+	CHECK_INT(link, 0);
+	CHECK_INT(onion_input("a/b:c", out, sizeof out, &link), 0);
+	CHECK_STR(out, "a/b:c");
+	CHECK_INT(onion_input("", out, sizeof out, &link), 0);
+	CHECK_STR(out, "");
+	CHECK_INT(onion_input("http://", out, sizeof out, &link), 0);
+	CHECK_INT(onion_parse(out, NULL, NULL), ERR_ADDR_LEN);
+	CHECK_INT(onion_input("warren:", out, sizeof out, &link), 0);
+	CHECK_STR(out, "");
+	CHECK_INT(link, 1);
+	memset(in, 'a', sizeof in - 1);
+	in[sizeof in - 1] = '\0';
+	CHECK_INT(onion_input(in, out, sizeof out, &link), ERR_TOOBIG);
+	/* v2: 16 base32 digits, with or without .onion. */
+	CHECK_INT(onion_parse("expyuzz4wqqyqhjn", NULL, NULL), ERR_ADDR_V2);
+	CHECK_INT(onion_parse("EXPYUZZ4WQQYQHJN.onion", NULL, NULL),
+	    ERR_ADDR_V2);
+	CHECK_INT(onion_parse("expyuzz4wqqyqhj1", NULL, NULL), ERR_ADDR_LEN);
+	CHECK_INT(onion_parse("expyuzz4wqqyqhjnx", NULL, NULL), ERR_ADDR_LEN);
+	CHECK_INT(onion_input("http://expyuzz4wqqyqhjn.onion/", out,
+	    sizeof out, &link), 0);
+	CHECK_INT(onion_parse(out, NULL, NULL), ERR_ADDR_V2);
+	/* Prefixes: 4 to 55 base32 digits. */
+	CHECK_INT(onion_is_prefix("abc"), 0);
+	CHECK_INT(onion_is_prefix("abcd"), 1);
+	CHECK_INT(onion_is_prefix("AB2D"), 1);
+	CHECK_INT(onion_is_prefix("ab1d"), 0);
+	CHECK_INT(onion_is_prefix("ab d"), 0);
+	snprintf(in, sizeof in, "%.55s", VEC_ONION);
+	CHECK_INT(onion_is_prefix(in), 1);
+	CHECK_INT(onion_is_prefix(VEC_ONION), 0);
+}
+
 int
 main(void)
 {
@@ -266,5 +329,6 @@ main(void)
 	RUN(test_onion_parse_errors);
 	RUN(test_ed_pk_to_x_bad);
 	RUN(test_ed_pk_negate);
+	RUN(test_onion_input);
 	return TEST_EXIT();
 }

@@ -4,6 +4,7 @@
 
 #include "util/base32.h"
 #include "util/bytes.h"
+#include "util/duration.h"
 #include "util/err.h"
 #include "util/log.h"
 #include "util/utf8.h"
@@ -97,6 +98,51 @@ test_log_escape(void)
 	CHECK_STR(log_escape(buf, 8, "abcdefghij", 10), "abc");
 }
 
+/* Durations: units, decimals, sums, the bounds and garbage. */
+static void
+test_duration(void)
+{
+	static const struct { const char *in; long secs; } good[] = {
+		{ "off", 0 }, { "OFF", 0 }, { "0", 0 }, { "30", 30 },
+		{ "30s", 30 }, { "90m", 5400 }, { "1.5h", 5400 },
+		{ "1h30m", 5400 }, { "1h 30m", 5400 }, { "0.5m", 30 },
+		{ "2 days", 172800 }, { "1w", 604800 }, { "4w", 2419200 },
+		{ "28d", 2419200 }, { "1.25 hours", 4500 }, { "5M", 300 },
+		{ "2419200", 2419200 }, { "0.001s", 1 }, { "1.001s", 1 },
+	};
+	static const char *const bad[] = {
+		"", " ", "h", "1x", "1.h", ".5h", "-1h", "1h30", "4w1s",
+		"2419201", "5w", "1.0001s", "99999999999999999999h",
+		"1h-30m", "1,5h", "one", "1h\n", "1 h 30",
+	};
+	char buf[64];
+	size_t i;
+	long v;
+
+	for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+		v = -1;
+		CHECK_INT(duration_parse(good[i].in, &v), 0);
+		CHECK_INT(v, good[i].secs);
+	}
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (duration_parse(bad[i], &v) != ERR_INVAL) {
+			fprintf(stderr, "  accepted \"%s\"\n", bad[i]);
+			CHECK(0);
+		}
+	duration_words(buf, sizeof buf, 0);
+	CHECK_STR(buf, "off");
+	duration_words(buf, sizeof buf, 5400);
+	CHECK_STR(buf, "1 h 30 min");
+	duration_words(buf, sizeof buf, 172800);
+	CHECK_STR(buf, "2 days");
+	duration_words(buf, sizeof buf, 86405);
+	CHECK_STR(buf, "1 day");
+	duration_words(buf, sizeof buf, 45);
+	CHECK_STR(buf, "45 s");
+	duration_words(buf, 4, 604800);
+	CHECK_STR(buf, "1 w");
+}
+
 int
 main(void)
 {
@@ -106,5 +152,6 @@ main(void)
 	RUN(test_bytes);
 	RUN(test_err_str);
 	RUN(test_log_escape);
+	RUN(test_duration);
 	return TEST_EXIT();
 }
