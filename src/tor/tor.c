@@ -397,8 +397,7 @@ tor_on_protocolinfo(struct torctl *c, const struct ctl_reply *rep, void *arg)
 	    sizeof methods) != 0)
 		goto fail;
 	if (ctl_kv(auth, "COOKIEFILE", cookiefile, sizeof cookiefile) == 0 &&
-	    (tor_in_list(methods, "SAFECOOKIE") ||
-	    tor_in_list(methods, "COOKIE")))
+	    tor_in_list(methods, "SAFECOOKIE"))
 		have_cookie = torauth_read_cookie(cookiefile, t->cookie) == 0;
 
 	if (tor_in_list(methods, "NULL")) {
@@ -420,12 +419,20 @@ tor_on_protocolinfo(struct torctl *c, const struct ctl_reply *rep, void *arg)
 		tor_send(t, cmd, tor_on_authenticate);
 		sodium_memzero(quoted, sizeof quoted);
 		sodium_memzero(cmd, sizeof cmd);
-	} else if (have_cookie && tor_in_list(methods, "COOKIE")) {
-		torauth_hex(hex, t->cookie, sizeof t->cookie);
-		snprintf(cmd, sizeof cmd, "AUTHENTICATE %s", hex);
-		tor_send(t, cmd, tor_on_authenticate);
-		sodium_memzero(hex, sizeof hex);
-		sodium_memzero(cmd, sizeof cmd);
+	} else if (tor_in_list(methods, "COOKIE") &&
+	    !tor_in_list(methods, "SAFECOOKIE")) {
+		/*
+		 * Plain COOKIE sends the file's bytes to whatever answers on
+		 * the control port, and the path is its word: anything
+		 * listening there could read any 32-byte file of ours. Only
+		 * SAFECOOKIE, where tor proves it knows the cookie first.
+		 */
+		sodium_memzero(t->cookie, sizeof t->cookie);
+		tor_error(t, "tor offers only plain COOKIE authentication, "
+		    "which would send the cookie file to whatever answers on "
+		    "the control port without it proving it is tor; enable "
+		    "SAFECOOKIE (tor 0.2.3 or later) or HASHEDPASSWORD");
+		tor_drop(t);
 	} else {
 		tor_error(t, "no usable authentication method (tor offers "
 		    "%s%s)", methods, tor_in_list(methods, "HASHEDPASSWORD") &&

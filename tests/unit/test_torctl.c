@@ -1,5 +1,8 @@
 /* test_torctl.c -- SAFECOOKIE, quoting, addresses and path limits of src/tor. */
+#include <errno.h>
 #include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -14,6 +17,7 @@
 #include "tor/auth.h"
 #include "tor/ctl.h"
 #include "tor/launch.h"
+#include "tor/tor.h"
 #include "util/err.h"
 #include "util/xmalloc.h"
 #include "test.h"
@@ -187,6 +191,99 @@ send_secret(void)
 	event_base_free(base);
 }
 
+static void
+status_cb(struct tor *t, const struct tor_status *st, void *arg)
+{
+	char *err = arg;
+
+	if (st->error[0] != '\0')
+		snprintf(err, 256, "%s", st->error);
+}
+
+/* Run the loop and collect what tor.c wrote to fd until want shows up. */
+static void
+pump(struct event_base *base, int fd, char *buf, size_t cap, size_t *got,
+    const char *want, const char *err)
+{
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < 400; i++) {
+		event_base_loop(base, EVLOOP_NONBLOCK);
+		n = recv(fd, buf + *got, cap - 1 - *got, MSG_DONTWAIT);
+		if (n > 0)
+			*got += (size_t)n;
+		buf[*got] = '\0';
+		if (want != NULL && strstr(buf, want) != NULL)
+			return;
+		if (want == NULL && err[0] != '\0')
+			return;
+		usleep(5000);
+	}
+}
+
+/*
+ * A control port offering only plain COOKIE names the file to read:
+ * warrend must not send that file's bytes (it cannot know the peer is
+ * tor), and says why it gives up.
+ */
+static void
+cookie_plain_refused(void)
+{
+	struct event_base *base = event_base_new();
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	char dir[] = "/tmp/warren-torctl.XXXXXX", path[200], ctl[220];
+	char blob[89], onion[57], err[256] = "", buf[4096], hex[65], reply[600];
+	uint8_t secret[32];
+	struct tor *t;
+	size_t got = 0;
+	FILE *f;
+	int ls, fd, i;
+
+	CHECK(sodium_init() >= 0);
+	CHECK(mkdtemp(dir) != NULL);
+	for (i = 0; i < 32; i++)
+		secret[i] = (uint8_t)(0xa0 + i);
+	torauth_hex(hex, secret, 32);
+	snprintf(path, sizeof path, "%s/secret", dir);
+	CHECK((f = fopen(path, "wb")) != NULL);
+	CHECK_INT(fwrite(secret, 1, 32, f), 32);
+	fclose(f);
+	snprintf(sun.sun_path, sizeof sun.sun_path, "%s/ctl.sock", dir);
+	snprintf(ctl, sizeof ctl, "unix:%s", sun.sun_path);
+	CHECK((ls = socket(AF_UNIX, SOCK_STREAM, 0)) >= 0);
+	CHECK_INT(bind(ls, (struct sockaddr *)&sun, sizeof sun), 0);
+	CHECK_INT(listen(ls, 1), 0);
+	memset(blob, 'A', 88);
+	blob[88] = '\0';
+	memset(onion, 'a', 56);
+	onion[56] = '\0';
+	t = tor_new(base, &(struct tor_opts){ .control = ctl,
+	    .key_blob = blob, .onion = onion, .target = "/tmp/w.sock",
+	    .port = 4242 }, status_cb, err);
+	CHECK_INT(tor_start(t), 0);
+	CHECK((fd = accept(ls, NULL, NULL)) >= 0);
+	pump(base, fd, buf, sizeof buf, &got, "PROTOCOLINFO 1\r\n", err);
+	CHECK_STR(buf, "PROTOCOLINFO 1\r\n");
+	snprintf(reply, sizeof reply, "250-PROTOCOLINFO 1\r\n"
+	    "250-AUTH METHODS=COOKIE COOKIEFILE=\"%s\"\r\n"
+	    "250-VERSION Tor=\"0.4.8.1\"\r\n250 OK\r\n", path);
+	CHECK_INT(write(fd, reply, strlen(reply)), (ssize_t)strlen(reply));
+	pump(base, fd, buf, sizeof buf, &got, NULL, err);
+	/* Nothing more was sent: above all not the file's bytes. */
+	pump(base, fd, buf, sizeof buf, &got, "AUTHENTICATE", err);
+	CHECK_STR(buf, "PROTOCOLINFO 1\r\n");
+	CHECK(strstr(buf, hex) == NULL);
+	CHECK(strstr(err, "plain COOKIE") != NULL);
+	tor_free(t);
+	close(fd);
+	close(ls);
+	unlink(sun.sun_path);
+	unlink(path);
+	rmdir(dir);
+	event_base_free(base);
+}
+
 int
 main(void)
 {
@@ -196,5 +293,6 @@ main(void)
 	RUN(addresses);
 	RUN(socks_path_limit);
 	RUN(send_secret);
+	RUN(cookie_plain_refused);
 	return TEST_EXIT();
 }
