@@ -1,9 +1,14 @@
 /*
  * fuzz_ratchet.c -- ratchet state parsing and decryption. The first byte
  * picks the mode. Odd: the rest is a serialised state; if it parses, it
- * serialises back to the same bytes. Even: the rest is header ||
- * ciphertext for a fixed state (built by deserialising fixed bytes); on
- * any failure the state is unchanged, on success it still serialises.
+ * serialises back to the same bytes. 0 mod 4: the rest is the daemon's
+ * associated data (the message's seq, u64 BE, as delivery.c passes it) ||
+ * header || ciphertext for a fixed state (built by deserialising fixed
+ * bytes); on any failure the state is unchanged, on success it still
+ * serialises. 2 mod 4: the rest is k || seq || nonce (24) || plaintext,
+ * sealed here under stored skipped key k of the fixed state's old chain:
+ * it must decrypt once (the key is then removed) and never again, and a
+ * flipped bit must not decrypt.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -73,6 +78,56 @@ fuzz_ratchet_state(uint8_t *out, int alice)
 	return (size_t)(p - out);
 }
 
+/*
+ * Seal pt as message k (0 or 1) of the fixed state's old chain with the
+ * stored skipped key (0x90 + k), exactly as ratchet_encrypt would: nonce
+ * || XChaCha20-Poly1305 under AD "warren/1 " || Alice || Bob || header ||
+ * seq. It decrypts once, then never again; a flipped bit never does.
+ */
+static void
+skipped_key(struct ratchet *r, const uint8_t *d, size_t n)
+{
+	uint8_t hdr[RATCHET_HEADER_LEN], mk[32], old[32], ad[9 + 64 + 40 + 8];
+	uint8_t *ct, *pt;
+	size_t ptlen, ctlen;
+	unsigned int k;
+	int rc;
+
+	if (n < 1 + 8 + 24)
+		return;
+	k = d[0] & 1;
+	ptlen = n - 1 - 8 - 24;
+	memset(old, 0x55, 32);
+	crypto_scalarmult_base(old, old);
+	memcpy(hdr, old, 32);
+	store_be32(hdr + 32, 0);
+	store_be32(hdr + 36, k);
+	memset(mk, (int)(0x90 + k), 32);
+	memcpy(ad, "warren/1 ", 9);
+	memset(ad + 9, 0xa1, 32);
+	memset(ad + 9 + 32, 0xb1, 32);
+	memcpy(ad + 9 + 64, hdr, 40);
+	memcpy(ad + 9 + 64 + 40, d + 1, 8);
+	ctlen = 24 + ptlen + 16;
+	ct = xmalloc(ctlen);
+	pt = xmalloc(ptlen + 1);
+	memcpy(ct, d + 9, 24);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(ct + 24, NULL, d + 33,
+	    ptlen, ad, sizeof ad, NULL, ct, mk);
+	/* A flipped bit (chosen by the plaintext's length) never opens. */
+	ct[ptlen % ctlen] ^= 0x01;
+	if (ratchet_decrypt(r, d + 1, 8, hdr, ct, ctlen, pt) == 0)
+		abort();
+	ct[ptlen % ctlen] ^= 0x01;
+	rc = ratchet_decrypt(r, d + 1, 8, hdr, ct, ctlen, pt);
+	if (rc != 0 || memcmp(pt, d + 33, ptlen) != 0)
+		abort();
+	if (ratchet_decrypt(r, d + 1, 8, hdr, ct, ctlen, pt) == 0)
+		abort();
+	free(ct);
+	free(pt);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
@@ -99,11 +154,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	if (ratchet_deserialize(&r, fixed, flen) != 0 ||
 	    ratchet_serialize(r, &before, &blen) != 0)
 		abort();
-	if (len - 1 >= RATCHET_HEADER_LEN) {
-		alen = len - 1 - RATCHET_HEADER_LEN;
+	if ((data[0] & 3) == 2)
+		skipped_key(r, data + 1, len - 1);
+	else if (len - 1 >= 8 + RATCHET_HEADER_LEN) {
+		alen = len - 1 - 8 - RATCHET_HEADER_LEN;
 		out = xmalloc(alen + 1);
-		rc = ratchet_decrypt(r, NULL, 0, data + 1,
-		    data + 1 + RATCHET_HEADER_LEN, alen, out);
+		rc = ratchet_decrypt(r, data + 1, 8, data + 1 + 8,
+		    data + 1 + 8 + RATCHET_HEADER_LEN, alen, out);
 		free(out);
 		if (ratchet_serialize(r, &after, &alen) != 0)
 			abort();
