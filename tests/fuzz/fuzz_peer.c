@@ -459,7 +459,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	}
 	if (r.p != NULL)
 		peer_free(r.p);
+	/* Let the pair's deferred callbacks and finalizers run first. */
+	pump(base);
 	bufferevent_free(s.bev);
+	pump(base);
 	noise_hs_free(s.hs);
 	noise_cs_free(s.tx);
 	noise_cs_free(s.rx);
