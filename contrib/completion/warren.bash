@@ -111,7 +111,7 @@ _warren()
 		((argn == 1)) && COMPREPLY=($(compgen -W '--qr' -- "$cur"))
 		;;
 	passwd)
-		((argn == 1)) && COMPREPLY=($(compgen -W '--remove' -- "$cur"))
+		((argn == 1)) && COMPREPLY=($(compgen -W '--remove --rotate' -- "$cur"))
 		;;
 	add)
 		case $prev in

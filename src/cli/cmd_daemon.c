@@ -193,15 +193,16 @@ cmd_help(struct cli *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* warren passwd [--remove] */
+/* warren passwd [--remove | --rotate] */
 int
 cmd_passwd(struct cli *cli, int argc, char **argv)
 {
 	json_t *st, *p, *r;
 	char *old = NULL, *new = NULL, *again = NULL;
 	int remove = argc == 2 && strcmp(argv[1], "--remove") == 0, rc;
+	int rotate = argc == 2 && strcmp(argv[1], "--rotate") == 0;
 
-	if (argc != 1 && !remove)
+	if (argc != 1 && !remove && !rotate)
 		return cli_usage(cli_find("passwd"), stderr);
 	st = cli_call(cli, "status", NULL);
 	p = json_object();
@@ -210,7 +211,9 @@ cmd_passwd(struct cli *cli, int argc, char **argv)
 			goto fail;
 		json_object_set_new(p, "old", json_string(old));
 	}
-	if (!remove) {
+	if (rotate)
+		json_object_set_new(p, "rotate", json_true());
+	else if (!remove) {
 		if ((new = cli_read_passphrase("new passphrase: ")) == NULL ||
 		    (again = cli_read_passphrase("again: ")) == NULL ||
 		    new[0] == '\0')
@@ -226,7 +229,9 @@ cmd_passwd(struct cli *cli, int argc, char **argv)
 	if (cli->json)
 		cli_print_json(r);
 	else
-		printf("passphrase %s\n", remove ? "removed" : "set");
+		printf("%s; storage key rotated\n", rotate ?
+		    "passphrase unchanged" : remove ? "passphrase removed" :
+		    "passphrase set");
 	json_decref(r);
 	rc = EXIT_OK;
 	goto out;

@@ -70,10 +70,12 @@ const struct cli_cmd cli_cmds[] = {
 	    "reset, which asks you to compare again).\n"
 	    "A different number means you do not have each other's address.\n",
 	    cmd_verify },
-	{ "passwd", "[--remove]", "set, change or remove the passphrase",
+	{ "passwd", "[--remove | --rotate]",
+	    "set, change or remove the passphrase",
 	    "Prompts without echo (reads lines of standard input when it is\n"
-	    "not a terminal). Only the key file is rewritten, atomically: an\n"
-	    "interrupted change leaves the old or the new passphrase.\n",
+	    "not a terminal). Every change also rotates the storage key and\n"
+	    "seals everything again under it; --rotate does only that. An\n"
+	    "interrupted change leaves the old or the new passphrase and key.\n",
 	    cmd_passwd },
 	{ "settings", "", "show settings", "", cmd_settings },
 	{ "set", "KEY VALUE", "change a setting",

@@ -320,6 +320,7 @@ node_down(struct node *n)
 	n->tor_progress = 0;
 	n->tor_published = 0;
 	contacts_free(n);
+	n->damaged = 0;
 	if (n->expiry_ev != NULL) {
 		event_free(n->expiry_ev);
 		n->expiry_ev = NULL;
@@ -497,6 +498,9 @@ node_status(struct node *n)
 		    json_boolean(n->refuse_requests));
 		json_object_set_new(s, "read_receipts",
 		    json_boolean(n->read_receipts));
+		if (n->damaged > 0)
+			json_object_set_new(s, "damaged_rows",
+			    json_integer(n->damaged));
 	}
 	return s;
 }

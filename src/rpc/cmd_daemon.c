@@ -116,19 +116,21 @@ rpc_methods(struct rpc_client *c, struct node *n, json_t *p, json_t **res,
 	return 0;
 }
 
-/* daemon.passwd {old?, new?} */
+/* daemon.passwd {old?, new?, rotate?} */
 int
 rpc_passwd(struct rpc_client *c, struct node *n, json_t *p, json_t **res,
     struct rpc_error *err)
 {
 	struct api_err ae;
-	static const char *const keys[] = { "old", "new", NULL };
+	static const char *const keys[] = { "old", "new", "rotate", NULL };
 	const char *old, *new;
+	int rotate;
 
 	if (param_only(p, keys, err) != 0 ||
 	    param_str(p, "old", 0, PASS_MAX, &old, err) != 0 ||
-	    param_str(p, "new", 0, PASS_MAX, &new, err) != 0)
+	    param_str(p, "new", 0, PASS_MAX, &new, err) != 0 ||
+	    param_bool(p, "rotate", 0, 0, &rotate, err) != 0)
 		return -1;
 	return rpc_api(err, &ae,
-	    api_passwd(n, old, new, res, &ae));
+	    api_passwd(n, old, new, rotate, res, &ae));
 }

@@ -43,8 +43,9 @@ const struct rpc_cmd rpc_cmds[] = {
 	    "nick, refuse_requests, read_receipts", rpc_settings_get },
 	{ RPC_M_SETTINGS_SET, RPC_F_UNLOCKED, "{key, value}",
 	    "change one setting", rpc_settings_set },
-	{ RPC_M_PASSWD, RPC_F_UNLOCKED, "{old?, new?}",
-	    "set, change or (no new) remove the passphrase", rpc_passwd },
+	{ RPC_M_PASSWD, RPC_F_UNLOCKED, "{old?, new?, rotate?}",
+	    "set, change or (no new) remove the passphrase, or (rotate) "
+	    "only rotate the storage key", rpc_passwd },
 	{ RPC_M_MESSAGES_SEND, RPC_F_UNLOCKED, "{contact, text, expire?, force?}",
 	    "queue a message; returns its id at once", rpc_messages_send },
 	{ RPC_M_MESSAGES_LIST, RPC_F_UNLOCKED,
