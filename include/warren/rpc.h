@@ -56,6 +56,7 @@
 #define RPC_M_SETTINGS_GET	"settings.get"
 #define RPC_M_SETTINGS_SET	"settings.set"
 #define RPC_M_PASSWD		"daemon.passwd"
+#define RPC_M_EXPORT		"daemon.export"
 
 /* Events (params.type of an "event" notification). */
 #define RPC_EV_MESSAGE		"message.received"

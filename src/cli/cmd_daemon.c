@@ -1,7 +1,9 @@
 /* cmd_daemon.c -- warren id, status, unlock, lock, stop, help. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <sodium.h>
@@ -9,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/client.h"
 #include "cli/qr.h"
+#include "util/xmalloc.h"
 
 
 /* A string member or "". */
@@ -298,4 +301,65 @@ cmd_set(struct cli *cli, int argc, char **argv)
 	    argv[1], "value", v));
 	json_decref(r);
 	return cmd_settings(cli, 1, argv);
+}
+
+/* warren export [--keep] FILE */
+int
+cmd_export(struct cli *cli, int argc, char **argv)
+{
+	json_t *p, *r;
+	char *pass = NULL, *again = NULL, *path = NULL, cwd[4096];
+	int keep = argc == 3 && strcmp(argv[1], "--keep") == 0, rc;
+	const char *file;
+
+	if (argc != 2 && !keep)
+		return cli_usage(cli_find("export"), stderr);
+	file = argv[argc - 1];
+	if (file[0] == '-' || file[0] == '\0')
+		return cli_usage(cli_find("export"), stderr);
+	if (file[0] == '/')
+		path = xstrdup(file);
+	else if (getcwd(cwd, sizeof cwd) != NULL)
+		xasprintf(&path, "%s/%s", cwd, file);
+	else {
+		fprintf(stderr, "warren: getcwd: %s\n", strerror(errno));
+		return EXIT_FAIL;
+	}
+	if ((pass = cli_read_passphrase("passphrase for the file: ")) ==
+	    NULL || (again = cli_read_passphrase("again: ")) == NULL ||
+	    pass[0] == '\0') {
+		fprintf(stderr, "warren: nothing exported\n");
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	if (strcmp(pass, again) != 0) {
+		fprintf(stderr, "warren: the two do not match; nothing "
+		    "exported\n");
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	p = json_pack("{s:s, s:s, s:b}", "file", path, "passphrase", pass,
+	    "keep", keep);
+	r = cli_call(cli, "daemon.export", p);
+	if (cli->json)
+		cli_print_json(r);
+	else if (keep)
+		printf("exported to %s; this copy carries on\n", path);
+	else
+		printf("exported to %s; this daemon has stopped and this data "
+		    "directory is retired.\nStart the copy with: warrend -d "
+		    "NEWDIR --import %s\n", path, path);
+	json_decref(r);
+	rc = EXIT_OK;
+out:
+	if (pass != NULL) {
+		sodium_memzero(pass, strlen(pass));
+		free(pass);
+	}
+	if (again != NULL) {
+		sodium_memzero(again, strlen(again));
+		free(again);
+	}
+	free(path);
+	return rc;
 }

@@ -77,6 +77,16 @@ const struct cli_cmd cli_cmds[] = {
 	    "seals everything again under it; --rotate does only that. An\n"
 	    "interrupted change leaves the old or the new passphrase and key.\n",
 	    cmd_passwd },
+	{ "export", "[--keep] FILE", "move everything to one sealed file",
+	    "Asks for a passphrase for the file (twice), then writes your\n"
+	    "identity, contacts, sessions and history into FILE (which must\n"
+	    "not exist), sealed under it. Then this daemon stops and this\n"
+	    "data directory will not start again (warrend --reclaim overrides):\n"
+	    "start the copy with 'warrend -d NEWDIR --import FILE'. With\n"
+	    "--keep this copy carries on: then never run both, and never\n"
+	    "import an old file while this copy has run since (see\n"
+	    "warren(1) BACKUP).\n",
+	    cmd_export },
 	{ "settings", "", "show settings", "", cmd_settings },
 	{ "set", "KEY VALUE", "change a setting",
 	    "nick NAME            the name your contact requests carry\n"

@@ -134,3 +134,31 @@ rpc_passwd(struct rpc_client *c, struct node *n, json_t *p, json_t **res,
 	return rpc_api(err, &ae,
 	    api_passwd(n, old, new, rotate, res, &ae));
 }
+
+/* daemon.export {file, passphrase, keep?} */
+int
+rpc_export(struct rpc_client *c, struct node *n, json_t *p, json_t **res,
+    struct rpc_error *err)
+{
+	static const char *const keys[] = { "file", "passphrase", "keep",
+	    NULL };
+	const char *file, *pass;
+	int keep, r;
+
+	if (param_only(p, keys, err) != 0 ||
+	    param_str(p, "file", 1, 4096, &file, err) != 0 ||
+	    param_str(p, "passphrase", 1, PASS_MAX, &pass, err) != 0 ||
+	    param_bool(p, "keep", 0, 0, &keep, err) != 0)
+		return -1;
+	if (file[0] != '/')
+		return rpc_fail(err, RPC_E_PARAMS, "file must be an absolute "
+		    "path");
+	if ((r = node_export(n, file, pass, keep)) == ERR_EXISTS)
+		return rpc_fail(err, RPC_E_EXISTS, "%s exists; choose a new "
+		    "file", file);
+	if (r != 0)
+		return rpc_fail(err, RPC_E_INTERNAL, "export failed: %s",
+		    err_str(r));
+	*res = json_pack("{s:s, s:b}", "file", file, "stopping", !keep);
+	return 0;
+}

@@ -46,6 +46,9 @@ const struct rpc_cmd rpc_cmds[] = {
 	{ RPC_M_PASSWD, RPC_F_UNLOCKED, "{old?, new?, rotate?}",
 	    "set, change or (no new) remove the passphrase, or (rotate) "
 	    "only rotate the storage key", rpc_passwd },
+	{ RPC_M_EXPORT, RPC_F_UNLOCKED, "{file, passphrase, keep?}",
+	    "write everything to one sealed file and (unless keep) stop "
+	    "this copy", rpc_export },
 	{ RPC_M_MESSAGES_SEND, RPC_F_UNLOCKED, "{contact, text, expire?, force?}",
 	    "queue a message; returns its id at once", rpc_messages_send },
 	{ RPC_M_MESSAGES_LIST, RPC_F_UNLOCKED,

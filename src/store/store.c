@@ -574,3 +574,19 @@ store_upgrade(struct store *st)
 	log_info("store: sealed data upgraded to format 2");
 	return store_checkpoint(st);
 }
+
+/* Delete one setting. */
+int
+store_setting_del(struct store *st, const char *key)
+{
+	sqlite3_stmt *stmt = NULL;
+	int r = 0;
+
+	if (sqlite3_prepare_v2(st->db, "DELETE FROM settings WHERE key = ?",
+	    -1, &stmt, NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_step(stmt) != SQLITE_DONE)
+		r = store_dberr(st, "settings");
+	sqlite3_finalize(stmt);
+	return r;
+}

@@ -45,6 +45,20 @@ int store_set_passphrase(struct store *, const char *old_pass,
 /* Rotate the storage key, keeping the passphrase (pass; NULL if none). */
 int store_rotate(struct store *, const char *pass);
 
+/*
+ * `warren export`: write the whole store (a consistent image of the
+ * database and the storage key) to path, sealed under pass (Argon2id
+ * MODERATE + XChaCha20-Poly1305 secretstream). path must not exist.
+ */
+int store_export(struct store *, const char *path, const char *pass);
+/*
+ * `warrend --import`: unpack such a file into dir, which must hold no
+ * store; the store then has pass as its passphrase and a fresh storage key.
+ */
+int store_import(const char *dir, const char *path, const char *pass);
+/* Delete a setting (no error if unset). */
+int store_setting_del(struct store *, const char *key);
+
 struct sqlite3 *store_db(struct store *);
 int store_schema_version(struct store *);
 int store_begin(struct store *);	/* BEGIN IMMEDIATE */

@@ -42,6 +42,10 @@ int store_key_verify(struct store *);
 int store_key_obtain(struct store *, const char *passphrase,
     uint8_t key[KEYFILE_KEY_LEN], int *wrapped);
 
+/* Write DIR/storage.key for key, wrapped under pass (import). */
+int store_key_install(const char *dir, const uint8_t key[KEYFILE_KEY_LEN],
+    const char *pass);
+
 /* store.c */
 int store_exec_sql(struct store *, const char *sql);
 int store_upgrade(struct store *);

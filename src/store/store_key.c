@@ -667,3 +667,33 @@ store_rotate(struct store *st, const char *pass)
 		pass = NULL;
 	return store_set_passphrase(st, pass, st->wrapped ? pass : NULL);
 }
+
+/* Write DIR/storage.key for key, wrapped under pass (or raw if NULL). */
+int
+store_key_install(const char *dir, const uint8_t key[KEYFILE_KEY_LEN],
+    const char *pass)
+{
+	struct store st;
+	struct keyfile kf;
+	uint64_t mem;
+	uint32_t ops;
+	int r;
+
+	memset(&st, 0, sizeof st);
+	st.dir = (char *)dir;
+	xasprintf(&st.key_path, "%s/storage.key", dir);
+	xasprintf(&st.tmp_path, "%s/storage.key.tmp", dir);
+	if (pass != NULL) {
+		store_kdf_limits(&ops, &mem);
+		r = keyfile_wrap(&kf, key, pass, ops, mem);
+	} else {
+		keyfile_make_raw(&kf, key);
+		r = 0;
+	}
+	if (r == 0)
+		r = store_key_write(&st, &kf, 1, st.key_path);
+	sodium_memzero(&kf, sizeof kf);
+	free(st.key_path);
+	free(st.tmp_path);
+	return r;
+}
