@@ -37,7 +37,7 @@ _warren_commands()
 		    awk '/^  [a-z]/ { print $1 }')
 		[[ -n $_warren_cmd_cache ]] || _warren_cmd_cache="id status add
 requests accept reject block unblock remove rename contacts send chat timer
-log watch verify passwd settings set unlock lock stop help"
+log watch verify passwd export settings set unlock lock stop help"
 	fi
 	printf '%s\n' $_warren_cmd_cache
 }
@@ -112,6 +112,9 @@ _warren()
 		;;
 	passwd)
 		((argn == 1)) && COMPREPLY=($(compgen -W '--remove --rotate' -- "$cur"))
+		;;
+	export)
+		COMPREPLY=($(compgen -f -W '--keep' -- "$cur"))
 		;;
 	add)
 		case $prev in
