@@ -195,7 +195,7 @@ archive_pull(int fd, crypto_secretstream_xchacha20poly1305_state *ss,
     size_t adlen)
 {
 	uint8_t lb[4], *ct;
-	unsigned long long mlen;
+	unsigned long long mlen = 0;
 	uint32_t clen;
 	int r;
 

@@ -304,7 +304,7 @@ store_keys_checkhex(const struct store_keys *k, char hex[65])
 
 /* Whether key is the one the database was sealed under (no check: yes). */
 static int
-store_key_belongs(struct store *st, const uint8_t key[KEYFILE_KEY_LEN],
+store_key_belongs(const uint8_t key[KEYFILE_KEY_LEN],
     const char *have)
 {
 	struct store_keys *k;
@@ -379,7 +379,7 @@ store_key_obtain(struct store *st, const char *pass,
 	if (r != 0 && r != ERR_NOTFOUND)
 		goto out;
 	r1 = store_key_of(&kf, pass, key);
-	if (r1 == 0 && store_key_belongs(st, key, have)) {
+	if (r1 == 0 && store_key_belongs(key, have)) {
 		*wrapped = kf.type == KEYFILE_WRAPPED;
 		if (rn != ERR_NOTFOUND) {
 			/* The change never reached the database. */
@@ -394,7 +394,7 @@ store_key_obtain(struct store *st, const char *pass,
 		goto out;
 	}
 	if (rn == 0 && (r2 = store_key_of(&nkf, pass, key)) == 0 &&
-	    have != NULL && store_key_belongs(st, key, have)) {
+	    have != NULL && store_key_belongs(key, have)) {
 		/* The database moved to the new key: finish the change. */
 		if (rename(st->next_path, st->key_path) != 0) {
 			log_error("store: rename %s: %s", st->next_path,
