@@ -37,7 +37,7 @@ _warren_commands()
 		    awk '/^  [a-z]/ { print $1 }')
 		[[ -n $_warren_cmd_cache ]] || _warren_cmd_cache="id status add
 requests accept reject block unblock remove rename contacts send chat timer
-log receive unread watch verify passwd settings set unlock lock stop help"
+log receive unread watch verify passwd export settings set unlock lock stop help"
 	fi
 	printf '%s\n' $_warren_cmd_cache
 }
@@ -125,7 +125,10 @@ _warren()
 		((argn == 1)) && COMPREPLY=($(compgen -W '--qr' -- "$cur"))
 		;;
 	passwd)
-		((argn == 1)) && COMPREPLY=($(compgen -W '--remove' -- "$cur"))
+		((argn == 1)) && COMPREPLY=($(compgen -W '--remove --rotate' -- "$cur"))
+		;;
+	export)
+		COMPREPLY=($(compgen -f -W '--keep' -- "$cur"))
 		;;
 	stop)
 		((argn == 1)) && COMPREPLY=($(compgen -W '--no-wait' -- "$cur"))

@@ -58,6 +58,7 @@
 #define RPC_M_PASSWD		"daemon.passwd"
 #define RPC_M_CONTACTS_GET	"contacts.get"
 #define RPC_M_MESSAGES_UNREAD	"messages.unread"
+#define RPC_M_EXPORT		"daemon.export"
 
 /* Events (params.type of an "event" notification). */
 #define RPC_EV_MESSAGE		"message.received"

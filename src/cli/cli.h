@@ -52,6 +52,7 @@ int cmd_lock(struct cli *, int, char **);
 int cmd_log(struct cli *, int, char **);
 int cmd_passwd(struct cli *, int, char **);
 int cmd_receive(struct cli *, int, char **);
+int cmd_export(struct cli *, int, char **);
 int cmd_reject(struct cli *, int, char **);
 int cmd_remove(struct cli *, int, char **);
 int cmd_rename(struct cli *, int, char **);

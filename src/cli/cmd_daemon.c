@@ -1,6 +1,7 @@
 /* cmd_daemon.c -- warren id, status, unlock, lock, stop, help. */
 #include <sys/file.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -290,25 +291,29 @@ cmd_help(struct cli *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* warren passwd [--remove] */
+/* warren passwd [--remove | --rotate] */
 int
 cmd_passwd(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "remove", no_argument, NULL, 'r' },
+		{ "rotate", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cli_args a = { 0, 0 };
 	json_t *st, *p, *r;
 	char *old = NULL, *new = NULL, *again = NULL;
-	int remove = 0, rc, ch;
+	int remove = 0, rotate = 0, rc, ch;
 
 	while ((ch = cli_getopt(&a, &argc, argv, "", opts)) != -1) {
-		if (ch != 'r')
+		if (ch == 'r')
+			remove = 1;
+		else if (ch == 'R')
+			rotate = 1;
+		else
 			return cli_usage(cli_find("passwd"), stderr);
-		remove = 1;
 	}
-	if (argc != 1)
+	if (argc != 1 || (remove && rotate))
 		return cli_usage(cli_find("passwd"), stderr);
 	st = cli_call(cli, "status", NULL);
 	p = json_object();
@@ -317,7 +322,9 @@ cmd_passwd(struct cli *cli, int argc, char **argv)
 			goto fail;
 		pass_param(p, "old", old);
 	}
-	if (!remove) {
+	if (rotate)
+		json_object_set_new(p, "rotate", json_true());
+	else if (!remove) {
 		if ((new = cli_read_passphrase("new passphrase: ")) == NULL ||
 		    (again = cli_read_passphrase("again: ")) == NULL ||
 		    new[0] == '\0')
@@ -334,7 +341,9 @@ cmd_passwd(struct cli *cli, int argc, char **argv)
 	if (cli->json)
 		cli_print_json(r);
 	else
-		printf("passphrase %s\n", remove ? "removed" : "set");
+		printf("%s; storage key rotated\n", rotate ?
+		    "passphrase unchanged" : remove ? "passphrase removed" :
+		    "passphrase set");
 	json_decref(r);
 	rc = EXIT_OK;
 	goto out;
@@ -404,4 +413,76 @@ cmd_set(struct cli *cli, int argc, char **argv)
 	    argv[1], "value", v));
 	json_decref(r);
 	return cmd_settings(cli, 1, argv);
+}
+
+/* warren export [--keep] FILE */
+int
+cmd_export(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "keep", no_argument, NULL, 'k' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cli_args a = { 0, 0 };
+	json_t *p, *r;
+	char *pass = NULL, *again = NULL, *path = NULL, cwd[4096];
+	int keep = 0, rc, ch;
+	const char *file;
+
+	while ((ch = cli_getopt(&a, &argc, argv, "", opts)) != -1) {
+		if (ch != 'k')
+			return cli_usage(cli_find("export"), stderr);
+		keep = 1;
+	}
+	if (argc != 2)
+		return cli_usage(cli_find("export"), stderr);
+	file = argv[1];
+	if (file[0] == '\0')
+		return cli_usage(cli_find("export"), stderr);
+	cli_utf8(cli, "the file name", file);
+	if (file[0] == '/')
+		path = xstrdup(file);
+	else if (getcwd(cwd, sizeof cwd) != NULL)
+		xasprintf(&path, "%s/%s", cwd, file);
+	else {
+		fprintf(stderr, "warren: getcwd: %s\n", strerror(errno));
+		return EXIT_FAIL;
+	}
+	if ((pass = cli_read_passphrase("passphrase for the file: ")) ==
+	    NULL || (again = cli_read_passphrase("again: ")) == NULL ||
+	    pass[0] == '\0') {
+		fprintf(stderr, "warren: nothing exported\n");
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	if (strcmp(pass, again) != 0) {
+		fprintf(stderr, "warren: the two do not match; nothing "
+		    "exported\n");
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	p = json_pack("{s:s, s:b}", "file", path, "keep", keep);
+	pass_param(p, "passphrase", pass);
+	r = cli_call(cli, "daemon.export", p);
+	if (cli->json)
+		cli_print_json(r);
+	else if (keep)
+		printf("exported to %s; this copy carries on\n", path);
+	else
+		printf("exported to %s; this daemon has stopped and this data "
+		    "directory is retired.\nStart the copy with: warrend -d "
+		    "NEWDIR --import %s\n", path, path);
+	json_decref(r);
+	rc = EXIT_OK;
+out:
+	if (pass != NULL) {
+		sodium_memzero(pass, strlen(pass));
+		free(pass);
+	}
+	if (again != NULL) {
+		sodium_memzero(again, strlen(again));
+		free(again);
+	}
+	free(path);
+	return rc;
 }

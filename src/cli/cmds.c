@@ -91,11 +91,23 @@ const struct cli_cmd cli_cmds[] = {
 	    "reset, which asks you to compare again).\n"
 	    "A different number means you do not have each other's address.\n",
 	    cmd_verify },
-	{ "passwd", "[--remove]", "set, change or remove the passphrase",
+	{ "passwd", "[--remove | --rotate]",
+	    "set, change or remove the passphrase",
 	    "Prompts without echo (reads lines of standard input when it is\n"
-	    "not a terminal). Only the key file is rewritten, atomically: an\n"
-	    "interrupted change leaves the old or the new passphrase.\n",
+	    "not a terminal). Every change also rotates the storage key and\n"
+	    "seals everything again under it; --rotate does only that. An\n"
+	    "interrupted change leaves the old or the new passphrase and key.\n",
 	    cmd_passwd },
+	{ "export", "[--keep] FILE", "move everything to one sealed file",
+	    "Asks for a passphrase for the file (twice), then writes your\n"
+	    "identity, contacts, sessions and history into FILE (which must\n"
+	    "not exist), sealed under it. Then this daemon stops and this\n"
+	    "data directory will not start again (warrend --reclaim overrides):\n"
+	    "start the copy with 'warrend -d NEWDIR --import FILE'. With\n"
+	    "--keep this copy carries on: then never run both, and never\n"
+	    "import an old file while this copy has run since (see\n"
+	    "warren(1) BACKUP).\n",
+	    cmd_export },
 	{ "settings", "", "show settings", "", cmd_settings },
 	{ "set", "KEY VALUE", "change a setting",
 	    "nick NAME            the name your contact requests carry\n"

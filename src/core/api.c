@@ -528,7 +528,7 @@ api_settings_get(struct node *n, json_t **res, struct api_err *err)
 	char *nick = NULL;
 
 	(void)err;
-	(void)store_setting_get(n->st, "nick", &nick);
+	(void)store_secret_get(n->st, "nick", &nick);
 	*res = json_pack("{s:s, s:b, s:b}", "nick", nick ? nick : "",
 	    "refuse_requests", n->refuse_requests, "read_receipts",
 	    n->read_receipts);
@@ -551,7 +551,8 @@ api_settings_set(struct node *n, const char *key, json_t *value,
 			return api_fail(err, API_E_PARAMS, "nick is a string");
 		if (v[0] != '\0' && check_name(v, err) != 0)
 			return -1;
-		if ((r = store_setting_set(n->st, "nick", v)) != 0)
+		if ((r = store_secret_set(n->st, "nick", v[0] != '\0' ? v :
+		    NULL)) != 0)
 			return db_fail(n, err, r);
 	} else if (strcmp(key, "refuse_requests") == 0 ||
 	    strcmp(key, "read_receipts") == 0) {
@@ -582,25 +583,36 @@ api_settings_set(struct node *n, const char *key, json_t *value,
 
 /* daemon.passwd {old?, new?}: set, change or remove the passphrase. */
 int
-api_passwd(struct node *n, const char *old, const char *new, json_t **res,
-    struct api_err *err)
+api_passwd(struct node *n, const char *old, const char *new, int rotate,
+    json_t **res, struct api_err *err)
 {
 	int had = store_has_passphrase(n->st), r;
 
 	if (had && old == NULL)
 		return api_fail(err, API_E_PARAMS, "missing parameter \"old\" "
 		    "(the current passphrase)");
+	if (rotate && new != NULL)
+		return api_fail(err, API_E_PARAMS, "rotate keeps the "
+		    "passphrase: leave out \"new\"");
 	if (new != NULL && new[0] == '\0')
 		return api_fail(err, API_E_PARAMS, "the new passphrase is "
 		    "empty (to remove the passphrase: remove)");
-	r = store_set_passphrase(n->st, had ? old : NULL, new);
+	/* The re-seal is its own transaction. */
+	if ((r = node_commit(n)) != 0)
+		return db_fail(n, err, r);
+	if (rotate)
+		r = store_rotate(n->st, had ? old : NULL);
+	else
+		r = store_set_passphrase(n->st, had ? old : NULL, new);
 	if (r == ERR_PASSPHRASE || r == ERR_AUTH)
 		return api_fail(err, API_E_PASSPHRASE, "wrong passphrase");
 	if (r != 0)
 		return api_fail(err, API_E_INTERNAL, "could not change the "
 		    "passphrase: %s", err_str(r));
-	log_info("passphrase %s", new == NULL ? "removed" : had ? "changed" :
-	    "set");
-	*res = json_pack("{s:b}", "passphrase", new != NULL);
+	log_info("%s; storage key rotated", rotate ? "passphrase unchanged" :
+	    new == NULL ? "passphrase removed" : had ? "passphrase changed" :
+	    "passphrase set");
+	*res = json_pack("{s:b, s:b}", "passphrase",
+	    store_has_passphrase(n->st), "rotated", 1);
 	return 0;
 }

@@ -64,8 +64,8 @@ int api_contact_set_timer(struct node *, const char *who, json_int_t secs,
 int api_settings_get(struct node *, json_t **, struct api_err *);
 int api_settings_set(struct node *, const char *key, json_t *value,
     json_t **, struct api_err *);
-int api_passwd(struct node *, const char *old, const char *new, json_t **,
-    struct api_err *);
+int api_passwd(struct node *, const char *old, const char *new, int rotate,
+    json_t **, struct api_err *);
 int api_message_list(struct node *, const char *who, json_int_t limit,
     json_int_t before, int mark_read, json_t **, struct api_err *);
 

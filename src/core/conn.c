@@ -343,7 +343,7 @@ send_request(struct node *n, struct contact *c)
 	struct wire_msg m;
 	char *nick = NULL, *text = NULL;
 
-	(void)store_setting_get(n->st, "nick", &nick);
+	(void)store_secret_get(n->st, "nick", &nick);
 	if (c->state == CONTACT_OUT_REQUEST)
 		text = contact_text(n, c);
 	memset(&m, 0, sizeof m);

@@ -153,17 +153,27 @@ contacts_load(struct node *n)
 
 	s = core_prep(n, "SELECT id, addr, name, state, flags, verified, created, "
 	    "send_seq, recv_seq, unread, last_seen, timer, peer_receipts, "
-	    "read_seq FROM contacts ORDER BY id");
+	    "read_seq, mac IS " STORE_MAC_CONTACTS " FROM contacts ORDER BY id");
 	if (s == NULL)
 		return ERR_DB;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		c = contact_alloc(n);
 		c->id = sqlite3_column_int64(s, 0);
+		addr = NULL;
+		if (sqlite3_column_int(s, 14) != 1) {
+			/* Bookkeeping (state, verified...) edited outside. */
+			log_error("contacts: row %lld is damaged: changed "
+			    "outside warren; ignored", (long long)c->id);
+			n->damaged++;
+			contact_free_mem(c);
+			continue;
+		}
 		if ((r = unseal_col(n, s, 1, "addr", c->id, &addr)) != 0 ||
 		    addr == NULL || onion_parse(addr, c->ed_pk, c->onion) != 0 ||
 		    (r = unseal_col(n, s, 2, "name", c->id, &c->name)) != 0) {
 			log_error("contacts: row %lld is damaged: %s",
 			    (long long)c->id, err_str(r ? r : ERR_PROTO));
+			n->damaged++;
 			free(addr);
 			contact_free_mem(c);
 			r = 0;
@@ -368,6 +378,13 @@ contact_create(struct node *n, const char *onion, const uint8_t ed_pk[32],
 	sqlite3_bind_int64(s, 6, (sqlite3_int64)time(NULL));
 	if ((r = core_step(n, s)) != 0)
 		return r;
+	s = core_prep(n, "UPDATE contacts SET mac = " STORE_MAC_CONTACTS
+	    " WHERE id = ?");
+	if (s == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, id);
+	if ((r = core_step(n, s)) != 0)
+		return r;
 
 	c = contact_alloc(n);
 	c->id = id;
@@ -392,9 +409,11 @@ contact_save(struct node *n, struct contact *c)
 
 	if ((r = node_txn(n)) != 0)
 		return r;
-	s = core_prep(n, "UPDATE contacts SET state = ?, flags = ?, verified = ?, "
-	    "send_seq = ?, recv_seq = ?, unread = ?, last_seen = ?, timer = ?, "
-	    "peer_receipts = ?, read_seq = ? WHERE id = ?");
+	s = core_prep(n, "UPDATE contacts SET state = ?1, flags = ?2, "
+	    "verified = ?3, send_seq = ?4, recv_seq = ?5, unread = ?6, "
+	    "last_seen = ?7, timer = ?8, peer_receipts = ?9, read_seq = ?10, "
+	    "mac = warren_mac('contacts', id, lookup, ?1, ?2, ?3, created, ?4, "
+	    "?5, ?6, ?7, ?8, ?9, ?10) WHERE id = ?11");
 	if (s == NULL)
 		return ERR_DB;
 	sqlite3_bind_int(s, 1, c->state);

@@ -136,6 +136,7 @@ struct node {
 
 	struct event *expiry_ev;	/* next disappearing message */
 	int expiry_dirty;		/* an expiring row was written */
+	int damaged;			/* rows refused as changed outside */
 };
 
 /* node.c */

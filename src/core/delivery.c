@@ -146,7 +146,10 @@ outbox_add(struct node *n, struct contact *c, struct ratchet *rc,
 	if ((r = core_step(n, s)) != 0)
 		goto out;
 	if (msg_row > 0) {
-		s = core_prep(n, "UPDATE messages SET seq = ? WHERE id = ?");
+		s = core_prep(n, "UPDATE messages SET seq = ?1, mac = "
+		    "warren_mac('messages', id, contact, dir, ?1, state, time, "
+		    "sent, timer, expires_at) WHERE id = ?2 AND mac IS "
+		    STORE_MAC_MESSAGES);
 		if (s == NULL) {
 			r = ERR_DB;
 			goto out;
@@ -183,7 +186,7 @@ message_insert(struct node *n, struct contact *c, int dir, int64_t seq,
 		return r;
 	if ((r = core_next_id(n, "messages", &id)) != 0)
 		return r;
-	if ((r = store_seal(n->st, "messages", "body", id, body, len, &ct,
+	if ((r = store_seal_msg(n->st, id, c->id, dir, body, len, &ct,
 	    &clen)) != 0)
 		return r;
 	s = core_prep(n, "INSERT INTO messages (id, contact, dir, seq, state, body, "
@@ -213,6 +216,13 @@ message_insert(struct node *n, struct contact *c, int dir, int64_t seq,
 		n->expiry_dirty = 1;
 	} else
 		sqlite3_bind_null(s, 10);
+	if ((r = core_step(n, s)) != 0)
+		return r;
+	s = core_prep(n, "UPDATE messages SET mac = " STORE_MAC_MESSAGES
+	    " WHERE id = ?");
+	if (s == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, id);
 	if ((r = core_step(n, s)) != 0)
 		return r;
 	if (row != NULL)
@@ -291,16 +301,25 @@ delivery_encrypt_queued(struct node *n, struct contact *c)
 		return 0;
 	if ((r = node_txn(n)) != 0)
 		return r;
+	/* A row changed outside warren is left out (message_json shows it
+	 * as damaged). */
 	s = core_prep(n, "SELECT id, body, time, timer FROM messages WHERE "
-	    "contact = ? AND dir = 0 AND state < 2 AND seq IS NULL ORDER BY id");
+	    "contact = ? AND dir = 0 AND state < 2 AND seq IS NULL AND mac IS "
+	    STORE_MAC_MESSAGES " ORDER BY id");
 	if (s == NULL)
 		return ERR_DB;
 	sqlite3_bind_int64(s, 1, c->id);
 	while ((rc2 = sqlite3_step(s)) == SQLITE_ROW) {
 		row = sqlite3_column_int64(s, 0);
-		r = store_unseal(n->st, "messages", "body", row,
+		r = store_unseal_msg(n->st, row, c->id, 0,
 		    sqlite3_column_blob(s, 1),
 		    (size_t)sqlite3_column_bytes(s, 1), &body, &blen);
+		if (r == ERR_AUTH) {
+			log_error("contact %lld: message %lld is damaged; not "
+			    "sent", (long long)c->id, (long long)row);
+			r = 0;
+			continue;
+		}
 		if (r != 0)
 			break;
 		msgpack_sbuffer_init(&sb);
@@ -418,8 +437,10 @@ delivery_on_receipt(struct node *n, struct contact *c, uint64_t seq)
 	sqlite3_finalize(s);
 	if (r != 0)
 		return r;
-	s = core_prep(n, "UPDATE messages SET state = ? WHERE contact = ? AND "
-	    "dir = 0 AND state = ? AND seq <= ?");
+	s = core_prep(n, "UPDATE messages SET state = ?1, mac = "
+	    "warren_mac('messages', id, contact, dir, seq, ?1, time, sent, "
+	    "timer, expires_at) WHERE contact = ?2 AND dir = 0 AND state = ?3 "
+	    "AND seq <= ?4 AND mac IS " STORE_MAC_MESSAGES);
 	if (s == NULL)
 		return ERR_DB;
 	sqlite3_bind_int(s, 1, MSG_READ);
@@ -585,8 +606,10 @@ outbox_settle(struct node *n, struct contact *c, uint64_t upto)
 	sqlite3_finalize(s);
 	if (r != 0)
 		return r;
-	s = core_prep(n, "UPDATE messages SET state = ? WHERE contact = ? AND "
-	    "dir = 0 AND state < 2 AND seq < ? AND state < ?");
+	s = core_prep(n, "UPDATE messages SET state = ?1, mac = "
+	    "warren_mac('messages', id, contact, dir, seq, ?1, time, sent, "
+	    "timer, expires_at) WHERE contact = ?2 AND dir = 0 AND state < 2 "
+	    "AND seq < ?3 AND state < ?4 AND mac IS " STORE_MAC_MESSAGES);
 	if (s == NULL)
 		return ERR_DB;
 	sqlite3_bind_int(s, 1, MSG_DELIVERED);
@@ -709,13 +732,27 @@ message_json(struct node *n, struct contact *c, int64_t id)
 	int st, dir;
 
 	s = core_prep(n, "SELECT dir, seq, state, body, time, sent, timer, "
-	    "expires_at FROM messages WHERE id = ?");
+	    "expires_at, mac IS " STORE_MAC_MESSAGES " FROM messages "
+	    "WHERE id = ?");
 	if (s == NULL)
 		return NULL;
 	sqlite3_bind_int64(s, 1, id);
-	if (sqlite3_step(s) == SQLITE_ROW && store_unseal(n->st, "messages",
-	    "body", id, sqlite3_column_blob(s, 3),
-	    (size_t)sqlite3_column_bytes(s, 3), &body, &len) == 0) {
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return NULL;
+	}
+	if (sqlite3_column_int(s, 8) != 1 || store_unseal_msg(n->st, id, c->id,
+	    sqlite3_column_int(s, 0), sqlite3_column_blob(s, 3),
+	    (size_t)sqlite3_column_bytes(s, 3), &body, &len) != 0) {
+		/* Moved from another conversation or edited outside warren. */
+		log_error("contact %lld: message %lld is damaged (changed "
+		    "outside warren)", (long long)c->id, (long long)id);
+		j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I}", "id",
+		    (json_int_t)id, "contact", c->onion, "direction", "note",
+		    "state", "damaged", "text", "a message here was changed "
+		    "outside warren and is not shown", "time",
+		    (json_int_t)sqlite3_column_int64(s, 4));
+	} else {
 		st = sqlite3_column_int(s, 2);
 		if (st == MSG_QUEUED && sqlite3_column_type(s, 1) !=
 		    SQLITE_NULL && c->live != NULL && c->resumed &&

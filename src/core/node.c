@@ -29,6 +29,9 @@
 #include "util/log.h"
 #include "util/xmalloc.h"
 
+/* The settings row that marks a store moved out by `warren export`. */
+#define NODE_EXPORTED	"node.exported"
+
 /* Load the identity from the store, or create it on first start. */
 static int
 node_load_identity(struct node *n)
@@ -310,6 +313,39 @@ node_up(struct node *n)
 }
 
 /* Take the node down to the locked state. */
+static void node_down(struct node *);
+
+/* daemon.export: write the archive; unless keep, retire this copy. */
+int
+node_export(struct node *n, const char *path, const char *pass, int keep)
+{
+	char when[32];
+	time_t now = time(NULL);
+	int r;
+
+	if ((r = node_commit(n)) != 0)
+		return r;
+	if (!keep) {
+		/* Offline before the image is taken: nothing changes after. */
+		node_down(n);
+	}
+	if ((r = store_export(n->st, path, pass)) != 0) {
+		if (!keep && node_up(n) != 0)
+			log_error("export: could not come back up");
+		return r;
+	}
+	if (keep)
+		return 0;
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", gmtime(&now));
+	if ((r = store_setting_set(n->st, NODE_EXPORTED, when)) != 0)
+		return r;
+	log_info("exported: this copy stops; start the new one with "
+	    "warrend --import");
+	node_shutdown(n);
+	return 0;
+}
+
+
 static void
 node_down(struct node *n)
 {
@@ -320,6 +356,7 @@ node_down(struct node *n)
 	n->tor_progress = 0;
 	n->tor_published = 0;
 	contacts_free(n);
+	n->damaged = 0;
 	if (n->expiry_ev != NULL) {
 		event_free(n->expiry_ev);
 		n->expiry_ev = NULL;
@@ -327,6 +364,35 @@ node_down(struct node *n)
 	identity_free(n->id);
 	n->id = NULL;
 	n->up = 0;
+}
+
+/*
+ * A store moved out with `warren export` does not start again: two copies
+ * of one identity break every session (doc/SECURITY.md, "Export").
+ * --reclaim clears the mark.
+ */
+static int
+node_check_exported(struct node *n, int reclaim)
+{
+	char *v = NULL;
+	int r;
+
+	if ((r = store_setting_get(n->st, NODE_EXPORTED, &v)) == ERR_NOTFOUND)
+		return 0;
+	if (r != 0)
+		return r;
+	if (!reclaim) {
+		log_error("this identity was moved out with 'warren export' "
+		    "(at %s); start its new copy with 'warrend --import', or "
+		    "this one with --reclaim if the other never ran "
+		    "(running both breaks your sessions)", v);
+		free(v);
+		return ERR_REFUSED;
+	}
+	free(v);
+	log_warn("reclaiming an identity that was exported; make sure its "
+	    "other copy never runs again");
+	return store_setting_del(n->st, NODE_EXPORTED);
 }
 
 /* Open the store and start. */
@@ -352,6 +418,8 @@ node_open(struct node **out, struct event_base *base,
 	n->req_refill_ms = node_now_ms();
 	peer_cfg_default(&n->pcfg);
 	if ((r = store_open(&n->st, n->dir, opts->passphrase)) != 0)
+		goto fail;
+	if ((r = node_check_exported(n, opts->reclaim)) != 0)
 		goto fail;
 	if (!store_locked(n->st) && (r = node_up(n)) != 0)
 		goto fail;
@@ -497,6 +565,9 @@ node_status(struct node *n)
 		    json_boolean(n->refuse_requests));
 		json_object_set_new(s, "read_receipts",
 		    json_boolean(n->read_receipts));
+		if (n->damaged > 0)
+			json_object_set_new(s, "damaged_rows",
+			    json_integer(n->damaged));
 	}
 	return s;
 }

@@ -20,6 +20,7 @@ struct node_opts {
 	const char *torrc_append;
 	const char *tor_control;	/* attach instead of spawning */
 	const char *tor_password;
+	int reclaim;			/* start a store marked exported */
 };
 
 /*
@@ -62,5 +63,12 @@ int node_events_replay(struct node *, long long since,
 long long node_events_last(struct node *);
 /* Ask the main loop to stop. */
 void node_shutdown(struct node *);
+/*
+ * Write the export archive to path under pass. Unless keep, this copy
+ * goes offline first, is marked exported (it will not start again without
+ * node_opts.reclaim) and shuts down.
+ */
+int node_export(struct node *, const char *path, const char *pass,
+    int keep);
 
 #endif

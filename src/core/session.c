@@ -17,6 +17,7 @@
 #include "core/plain.h"
 #include "crypto/ratchet.h"
 #include "net/wire.h"
+#include "store/store.h"
 #include "util/err.h"
 #include "util/log.h"
 
@@ -36,8 +37,10 @@ session_reset_queue(struct node *n, struct contact *c)
 	sqlite3_bind_int64(s, 1, c->id);
 	if ((r = core_step(n, s)) != 0)
 		return r;
-	s = core_prep(n, "UPDATE messages SET seq = NULL, state = ? WHERE "
-	    "contact = ? AND dir = 0 AND state < 2 AND state < ?");
+	s = core_prep(n, "UPDATE messages SET seq = NULL, state = ?1, mac = "
+	    "warren_mac('messages', id, contact, dir, NULL, ?1, time, sent, "
+	    "timer, expires_at) WHERE contact = ?2 AND dir = 0 AND state < 2 "
+	    "AND state < ?3 AND mac IS " STORE_MAC_MESSAGES);
 	if (s == NULL)
 		return ERR_DB;
 	sqlite3_bind_int(s, 1, MSG_QUEUED);

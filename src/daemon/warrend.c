@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -22,6 +23,7 @@
 
 #include "config.h"
 #include "core/node.h"
+#include "store/store.h"
 #include "util/datadir.h"
 #include "rpc/rpc.h"
 #include "util/err.h"
@@ -35,6 +37,7 @@ usage(FILE *f)
 "usage: warrend [-f] [-d DIR] [--log-level LEVEL] [--passphrase-file FILE]\n"
 "               [--tor-binary PATH] [--torrc-append FILE]\n"
 "               [--tor-control PORT|HOST:PORT|unix:PATH] [--no-tor]\n"
+"               [--import FILE] [--reclaim]\n"
 "\n"
 "The warren daemon: your identity is a Tor onion address; peers reach you\n"
 "through it. Talk to it with warren(1).\n"
@@ -52,6 +55,12 @@ usage(FILE *f)
 "                           starting one\n"
 "      --tor-password-file F  control-port password for --tor-control\n"
 "      --no-tor             run without tor (offline; local API only)\n"
+"      --import FILE        first unpack FILE (from 'warren export') into\n"
+"                           DIR, which must hold no store; its passphrase\n"
+"                           (--passphrase-file, else a line of standard\n"
+"                           input) becomes the store's passphrase\n"
+"      --reclaim            start a data directory that was exported (only\n"
+"                           if its other copy never ran)\n"
 "  -h, --help               this help\n"
 "  -V, --version            print the version\n");
 }
@@ -79,6 +88,37 @@ read_secret_file(const char *path)
 	if (strlen(buf) > 1024) {
 		fprintf(stderr, "warrend: %s: passphrase longer than 1024 "
 		    "bytes\n", path);
+		return NULL;
+	}
+	return xstrdup(buf);
+}
+
+/* The archive passphrase from standard input (no echo on a terminal). */
+static char *
+read_secret_stdin(void)
+{
+	char buf[1100];
+	struct termios t, quiet;
+	int tty = isatty(STDIN_FILENO);
+
+	if (tty) {
+		fprintf(stderr, "passphrase of the export file: ");
+		tcgetattr(STDIN_FILENO, &t);
+		quiet = t;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	if (fgets(buf, sizeof buf, stdin) == NULL)
+		buf[0] = '\0';
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &t);
+		fputc('\n', stderr);
+	}
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (buf[0] == '\0' || strlen(buf) > 1024) {
+		fprintf(stderr, "warrend: no passphrase (1..1024 bytes) for "
+		    "--import\n");
+		sodium_memzero(buf, sizeof buf);
 		return NULL;
 	}
 	return xstrdup(buf);
@@ -137,6 +177,8 @@ main(int argc, char **argv)
 		{ "tor-control", required_argument, NULL, 'C' },
 		{ "tor-password-file", required_argument, NULL, 'W' },
 		{ "no-tor", no_argument, NULL, 'N' },
+		{ "import", required_argument, NULL, 'I' },
+		{ "reclaim", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -148,6 +190,7 @@ main(int argc, char **argv)
 	struct rpc_server *rpc = NULL;
 	char *dir = NULL, *pass = NULL, *torpass = NULL, *sock, *pidpath;
 	const char *dir_arg = NULL, *pass_file = NULL, *torpass_file = NULL;
+	const char *import = NULL;
 	int ch, foreground = 0, level = LOG_LEVEL_INFO, lockfd, report = -1;
 	int r, status = 1;
 	FILE *pf;
@@ -186,6 +229,12 @@ main(int argc, char **argv)
 			break;
 		case 'N':
 			opts.no_tor = 1;
+			break;
+		case 'I':
+			import = optarg;
+			break;
+		case 'R':
+			opts.reclaim = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -226,6 +275,24 @@ main(int argc, char **argv)
 		free(dir);
 		close(lockfd);
 		return 1;
+	}
+	if (import != NULL) {
+		if (pass == NULL && (pass = read_secret_stdin()) == NULL) {
+			free(dir);
+			close(lockfd);
+			return 1;
+		}
+		if ((r = store_import(dir, import, pass)) != 0) {
+			fprintf(stderr, "warrend: cannot import %s: %s\n", import,
+			    r == ERR_PASSPHRASE ? "wrong passphrase" :
+			    err_str(r));
+			sodium_memzero(pass, strlen(pass));
+			free(pass);
+			free(dir);
+			close(lockfd);
+			return 1;
+		}
+		log_info("imported %s into %s", import, dir);
 	}
 	opts.data_dir = dir;
 	opts.passphrase = pass;

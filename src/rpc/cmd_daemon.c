@@ -121,9 +121,10 @@ rpc_methods(struct rpc_client *c, struct node *n, json_t *p, json_t **res,
 }
 
 /*
- * daemon.passwd {old?, old_b64?, new?, new_b64?, remove?}: exactly one of
- * new, new_b64 and remove: true. A request without a new passphrase never
- * means "remove" (a client that lost it would silently unprotect the store).
+ * daemon.passwd {old?, old_b64?, new?, new_b64?, remove?, rotate?}: exactly
+ * one of new, new_b64, remove: true and rotate: true. A request without a
+ * new passphrase never means "remove" (a client that lost it would silently
+ * unprotect the store).
  */
 int
 rpc_passwd(struct rpc_client *c, struct node *n, json_t *p, json_t **res,
@@ -131,26 +132,63 @@ rpc_passwd(struct rpc_client *c, struct node *n, json_t *p, json_t **res,
 {
 	struct api_err ae;
 	static const char *const keys[] = { "old", "old_b64", "new", "new_b64",
-	    "remove", NULL };
+	    "remove", "rotate", NULL };
 	char *old = NULL, *new = NULL;
-	int remove, r = -1;
+	int remove, rotate, r = -1;
 
 	if (param_only(p, keys, err) != 0 ||
 	    param_bool(p, "remove", 0, 0, &remove, err) != 0 ||
+	    param_bool(p, "rotate", 0, 0, &rotate, err) != 0 ||
 	    param_secret(p, "old", 0, PASS_MAX, &old, err) != 0 ||
 	    param_secret(p, "new", 0, PASS_MAX, &new, err) != 0)
 		goto out;
-	if (remove && new != NULL)
-		rpc_fail(err, RPC_E_PARAMS, "give a new passphrase or "
-		    "\"remove\": true, not both");
-	else if (!remove && new == NULL)
+	if ((new != NULL) + remove + rotate > 1)
+		rpc_fail(err, RPC_E_PARAMS, "give one of a new passphrase, "
+		    "\"remove\": true and \"rotate\": true");
+	else if (!remove && !rotate && new == NULL)
 		rpc_fail(err, RPC_E_PARAMS, "missing parameter \"new\" (or "
 		    "\"new_b64\"; to remove the passphrase, \"remove\": "
-		    "true)");
+		    "true; to rotate the storage key, \"rotate\": true)");
 	else
-		r = rpc_api(err, &ae, api_passwd(n, old, new, res, &ae));
+		r = rpc_api(err, &ae, api_passwd(n, old, new, rotate, res,
+		    &ae));
 out:
 	param_secret_free(old);
 	param_secret_free(new);
+	return r;
+}
+
+/* daemon.export {file, passphrase, keep?} */
+int
+rpc_export(struct rpc_client *c, struct node *n, json_t *p, json_t **res,
+    struct rpc_error *err)
+{
+	static const char *const keys[] = { "file", "passphrase",
+	    "passphrase_b64", "keep",
+	    NULL };
+	const char *file;
+	char *pass = NULL;
+	int keep, r;
+
+	if (param_only(p, keys, err) != 0 ||
+	    param_str(p, "file", 1, 4096, &file, err) != 0 ||
+	    param_bool(p, "keep", 0, 0, &keep, err) != 0 ||
+	    param_secret(p, "passphrase", 1, PASS_MAX, &pass, err) != 0) {
+		param_secret_free(pass);
+		return -1;
+	}
+	if (file[0] != '/')
+		r = rpc_fail(err, RPC_E_PARAMS, "file must be an absolute "
+		    "path");
+	else if ((r = node_export(n, file, pass, keep)) == ERR_EXISTS)
+		r = rpc_fail(err, RPC_E_EXISTS, "%s exists; choose a new "
+		    "file", file);
+	else if (r != 0)
+		r = rpc_fail(err, RPC_E_INTERNAL, "export failed: %s",
+		    err_str(r));
+	else
+		*res = json_pack("{s:s, s:b}", "file", file, "stopping",
+		    !keep);
+	param_secret_free(pass);
 	return r;
 }

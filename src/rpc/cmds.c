@@ -45,8 +45,13 @@ const struct rpc_cmd rpc_cmds[] = {
 	{ RPC_M_SETTINGS_SET, RPC_F_UNLOCKED, "{key, value}",
 	    "change one setting", rpc_settings_set },
 	{ RPC_M_PASSWD, RPC_F_UNLOCKED,
-	    "{old?, old_b64?, new?, new_b64?, remove?}",
-	    "set, change or (remove) remove the passphrase", rpc_passwd },
+	    "{old?, old_b64?, new?, new_b64?, remove?, rotate?}",
+	    "set, change or (remove) remove the passphrase, or (rotate) "
+	    "only rotate the storage key", rpc_passwd },
+	{ RPC_M_EXPORT, RPC_F_UNLOCKED,
+	    "{file, passphrase?, passphrase_b64?, keep?}",
+	    "write everything to one sealed file and (unless keep) stop "
+	    "this copy", rpc_export },
 	{ RPC_M_MESSAGES_SEND, RPC_F_UNLOCKED, "{contact, text, expire?, force?}",
 	    "queue a message; returns its id at once", rpc_messages_send },
 	{ RPC_M_MESSAGES_LIST, RPC_F_UNLOCKED,

@@ -16,6 +16,7 @@
 #include "store/schema.h"
 #include "store/store.h"
 #include "store/store_int.h"
+#include "util/bytes.h"
 #include "util/err.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
@@ -44,6 +45,63 @@ store_exec(struct store *st, const char *sql)
 		return ERR_DB;
 	}
 	return 0;
+}
+
+/* The same for store_key.c and store_reseal.c. */
+int
+store_exec_sql(struct store *st, const char *sql)
+{
+	return store_exec(st, sql);
+}
+
+/*
+ * warren_mac(table, id, ...): keyed BLAKE2b-128 of its arguments, each
+ * tagged with its type, under the mac subkey. An error while locked.
+ */
+static void
+store_mac_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct store *st = sqlite3_user_data(ctx);
+	crypto_generichash_state h;
+	uint8_t tag[1 + 8], out[16];
+	const void *p;
+	int i, n;
+
+	if (st->mac_key == NULL) {
+		sqlite3_result_error(ctx, "warren_mac: the store is locked", -1);
+		return;
+	}
+	crypto_generichash_init(&h, st->mac_key, 32, sizeof out);
+	crypto_generichash_update(&h, (const uint8_t *)"warren/2 row", 12);
+	for (i = 0; i < argc; i++) {
+		tag[0] = (uint8_t)sqlite3_value_type(argv[i]);
+		switch (tag[0]) {
+		case SQLITE_INTEGER:
+			store_be64(tag + 1,
+			    (uint64_t)sqlite3_value_int64(argv[i]));
+			crypto_generichash_update(&h, tag, 9);
+			break;
+		case SQLITE_TEXT:
+		case SQLITE_BLOB:
+			p = tag[0] == SQLITE_TEXT ?
+			    (const void *)sqlite3_value_text(argv[i]) :
+			    sqlite3_value_blob(argv[i]);
+			n = sqlite3_value_bytes(argv[i]);
+			store_be64(tag + 1, (uint64_t)n);
+			crypto_generichash_update(&h, tag, 9);
+			if (p != NULL && n > 0)
+				crypto_generichash_update(&h, p, (size_t)n);
+			break;
+		case SQLITE_NULL:
+			crypto_generichash_update(&h, tag, 1);
+			break;
+		default:	/* we never store floats */
+			sqlite3_result_error(ctx, "warren_mac: bad type", -1);
+			return;
+		}
+	}
+	crypto_generichash_final(&h, out, sizeof out);
+	sqlite3_result_blob(ctx, out, sizeof out, SQLITE_TRANSIENT);
 }
 
 /* The data directory must exist, be ours and be closed to others. */
@@ -128,6 +186,14 @@ store_db_open(struct store *st)
 	for (i = 0; i < sizeof pragmas / sizeof pragmas[0]; i++)
 		if ((r = store_exec(st, pragmas[i])) != 0)
 			goto out;
+	/* DIRECTONLY: a trigger or view planted in the file cannot mint
+	 * MACs. */
+	if (sqlite3_create_function_v2(st->db, "warren_mac", -1, SQLITE_UTF8 |
+	    SQLITE_DIRECTONLY, st, store_mac_fn, NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		r = store_dberr(st, "warren_mac");
+		goto out;
+	}
 	r = schema_migrate(st->db);
 out:
 	sqlite3_finalize(stmt);
@@ -142,10 +208,11 @@ store_open(struct store **out, const char *dir, const char *passphrase)
 	struct keyfile kf;
 	uint8_t key[KEYFILE_KEY_LEN];
 	char *check = NULL;
-	int have_key, r;
+	int have_key, wrapped, unwrapped = 0, r;
 
 	*out = NULL;
 	memset(&kf, 0, sizeof kf);
+	sodium_memzero(key, sizeof key);
 	if (sodium_init() < 0) {
 		log_error("store: sodium_init failed");
 		return ERR_CRYPTO;
@@ -159,26 +226,24 @@ store_open(struct store **out, const char *dir, const char *passphrase)
 	xasprintf(&st->db_path, "%s/warren.db", dir);
 	xasprintf(&st->key_path, "%s/storage.key", dir);
 	xasprintf(&st->tmp_path, "%s/storage.key.tmp", dir);
+	xasprintf(&st->next_path, "%s/storage.key.next", dir);
 
-	/* Unwrap before touching the DB: a wrong passphrase changes nothing. */
 	r = store_key_read(st, &kf);
 	if (r != 0 && r != ERR_NOTFOUND)
 		goto out;
 	have_key = r == 0;
-	if (have_key && kf.type == KEYFILE_RAW) {
-		if (passphrase != NULL)
-			log_warn("store: no passphrase is set; "
-			    "ignoring the one given");
-		if ((r = store_keys_set(st, kf.key)) != 0)
-			goto out;
-	} else if (have_key) {
+	if (have_key && kf.type == KEYFILE_RAW && passphrase != NULL) {
+		log_warn("store: no passphrase is set; ignoring the one given");
+		passphrase = NULL;
+	}
+	/* Unwrap before touching the DB: a wrong passphrase changes nothing. */
+	if (have_key && kf.type == KEYFILE_WRAPPED) {
 		st->wrapped = 1;
-		if (passphrase != NULL) {
-			if ((r = keyfile_unwrap(&kf, passphrase, key)) != 0)
-				goto out;
-			if ((r = store_keys_set(st, key)) != 0)
-				goto out;
-		}
+		if (passphrase != NULL &&
+		    (r = keyfile_unwrap(&kf, passphrase, key)) != 0 &&
+		    (r != ERR_PASSPHRASE || access(st->next_path, F_OK) != 0))
+			goto out;	/* (the next key file may take it) */
+		unwrapped = passphrase != NULL && r == 0;
 	}
 
 	if ((r = store_db_open(st)) != 0)
@@ -195,8 +260,21 @@ store_open(struct store **out, const char *dir, const char *passphrase)
 		if (r != ERR_NOTFOUND ||
 		    (r = store_key_create(st, passphrase)) != 0)
 			goto out;
+	} else if (kf.type == KEYFILE_RAW || passphrase != NULL) {
+		if (access(st->next_path, F_OK) == 0 || (kf.type ==
+		    KEYFILE_WRAPPED && !unwrapped)) {
+			/* Settle an interrupted key change. */
+			if ((r = store_key_obtain(st, passphrase, key,
+			    &wrapped)) != 0)
+				goto out;
+			st->wrapped = wrapped;
+		} else if (kf.type == KEYFILE_RAW)
+			memcpy(key, kf.key, sizeof key);
+		if ((r = store_keys_set(st, key)) != 0)
+			goto out;
 	}
-	if (st->keys != NULL && (r = store_key_verify(st)) != 0)
+	if (st->keys != NULL && ((r = store_key_verify(st)) != 0 ||
+	    (r = store_upgrade(st)) != 0))
 		goto out;
 	*out = st;	/* the caller owns it now */
 	st = NULL;
@@ -221,6 +299,7 @@ store_close(struct store *st)
 	free(st->db_path);
 	free(st->key_path);
 	free(st->tmp_path);
+	free(st->next_path);
 	free(st);
 }
 
@@ -301,6 +380,32 @@ store_unseal(struct store *st, const char *table, const char *column,
 	    out_len);
 }
 
+/* Seal messages.body of row, bound to its contact and direction. */
+int
+store_seal_msg(struct store *st, int64_t row, int64_t contact, int dir,
+    const void *in, size_t len, uint8_t **out, size_t *out_len)
+{
+	*out = NULL;
+	*out_len = 0;
+	if (st->keys == NULL)
+		return ERR_LOCKED;
+	return seal_box_ctx(st->keys->seal, "messages", "body", row, contact,
+	    dir, in, len, out, out_len);
+}
+
+/* Open messages.body; ERR_AUTH also if it was moved to another contact. */
+int
+store_unseal_msg(struct store *st, int64_t row, int64_t contact, int dir,
+    const void *in, size_t len, uint8_t **out, size_t *out_len)
+{
+	*out = NULL;
+	*out_len = 0;
+	if (st->keys == NULL)
+		return ERR_LOCKED;
+	return seal_open_ctx(st->keys->seal, "messages", "body", row, contact,
+	    dir, in, len, out, out_len);
+}
+
 /* Keyed BLAKE2b-256 under the lookup subkey. */
 int
 store_lookup_hash(struct store *st, const void *in, size_t len,
@@ -361,6 +466,126 @@ store_setting_set(struct store *st, const char *key, const char *value)
 	    sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_text(stmt, 2, value, -1, SQLITE_STATIC) !=
 	    SQLITE_OK || sqlite3_step(stmt) != SQLITE_DONE)
+		r = store_dberr(st, "settings");
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+/* Read a sealed setting. */
+int
+store_secret_get(struct store *st, const char *key, char **value)
+{
+	sqlite3_stmt *stmt = NULL;
+	uint8_t *pt;
+	size_t len;
+	int rc, r;
+
+	*value = NULL;
+	if (st->keys == NULL)
+		return ERR_LOCKED;
+	if (sqlite3_prepare_v2(st->db,
+	    "SELECT value FROM settings WHERE key = ?", -1, &stmt,
+	    NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC) != SQLITE_OK) {
+		r = store_dberr(st, "settings");
+		goto out;
+	}
+	if ((rc = sqlite3_step(stmt)) == SQLITE_DONE) {
+		r = ERR_NOTFOUND;
+		goto out;
+	}
+	if (rc != SQLITE_ROW) {
+		r = store_dberr(st, "settings");
+		goto out;
+	}
+	/* Text here would be a value from before sealing: refused. */
+	if (sqlite3_column_type(stmt, 0) != SQLITE_BLOB ||
+	    (r = seal_open(st->keys->seal, "settings", key, 0,
+	    sqlite3_column_blob(stmt, 0), (size_t)sqlite3_column_bytes(stmt,
+	    0), &pt, &len)) != 0) {
+		log_error("store: the setting %s is damaged", key);
+		r = ERR_AUTH;
+		goto out;
+	}
+	*value = xstrndup((char *)pt, len);
+	secret_free(pt, len);
+out:
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+/* Write (or with NULL delete) a sealed setting. */
+int
+store_secret_set(struct store *st, const char *key, const char *value)
+{
+	sqlite3_stmt *stmt = NULL;
+	uint8_t *ct = NULL;
+	size_t len = 0;
+	int r;
+
+	if (value != NULL && (r = store_seal(st, "settings", key, 0, value,
+	    strlen(value), &ct, &len)) != 0)
+		return r;
+	if (sqlite3_prepare_v2(st->db, value != NULL ?
+	    "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)" :
+	    "DELETE FROM settings WHERE key = ?", -1, &stmt,
+	    NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    (value != NULL && sqlite3_bind_blob(stmt, 2, ct, (int)len,
+	    SQLITE_STATIC) != SQLITE_OK) || sqlite3_step(stmt) != SQLITE_DONE)
+		r = store_dberr(st, "settings");
+	else
+		r = 0;
+	sqlite3_finalize(stmt);
+	free(ct);
+	return r;
+}
+
+/*
+ * Bring data written before schema 4 to sealing format 2 (owner and
+ * direction in the AD, row MACs, the nick sealed), in one transaction:
+ * a crash leaves it all old or all new. Then push the old cells out of
+ * the WAL. Runs once, at the first open or unlock with the key.
+ */
+int
+store_upgrade(struct store *st)
+{
+	char *fmt = NULL;
+	int r;
+
+	r = store_setting_get(st, STORE_FORMAT, &fmt);
+	if (r == 0 && strcmp(fmt, "2") == 0) {
+		free(fmt);
+		return 0;
+	}
+	free(fmt);
+	if (r != 0 && r != ERR_NOTFOUND)
+		return r;
+	if ((r = store_begin(st)) != 0)
+		return r;
+	if ((r = store_reseal(st, st->keys, 1)) != 0 ||
+	    (r = store_setting_set(st, STORE_FORMAT, "2")) != 0 ||
+	    (r = store_commit(st)) != 0) {
+		log_error("store: upgrading the sealed data failed: %s",
+		    err_str(r));
+		store_rollback(st);
+		return r;
+	}
+	log_info("store: sealed data upgraded to format 2");
+	return store_checkpoint(st);
+}
+
+/* Delete one setting. */
+int
+store_setting_del(struct store *st, const char *key)
+{
+	sqlite3_stmt *stmt = NULL;
+	int r = 0;
+
+	if (sqlite3_prepare_v2(st->db, "DELETE FROM settings WHERE key = ?",
+	    -1, &stmt, NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_step(stmt) != SQLITE_DONE)
 		r = store_dberr(st, "settings");
 	sqlite3_finalize(stmt);
 	return r;

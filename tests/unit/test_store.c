@@ -460,7 +460,10 @@ test_seal_tampered(void)
 	CHECK_INT(bad, 0);
 	CHECK_INT(store_unseal(st, "t", "c", 1, NULL, 0, &p, &pn), ERR_AUTH);
 	CHECK_INT(store_unseal(st, "t", "c", 1, NULL, 50, &p, &pn), ERR_AUTH);
-	b[0] = 2;
+	b[0] = SEAL_VERSION + 1;
+	CHECK_INT(store_unseal(st, "t", "c", 1, b, n, &p, &pn),
+	    ERR_UNSUPPORTED);
+	b[0] = SEAL_VERSION_1;	/* only the format upgrade reads these */
 	CHECK_INT(store_unseal(st, "t", "c", 1, b, n, &p, &pn),
 	    ERR_UNSUPPORTED);
 	free(g);
@@ -541,6 +544,68 @@ test_locked(void)
 	CHECK_INT(store_locked(st), 0);
 	CHECK_INT(store_unlock(st, "x"), ERR_STATE);
 	store_close(st);
+	rmdir_all(d);
+}
+
+/*
+ * Every passphrase change and store_rotate make a new storage key: an old
+ * key file with its old passphrase no longer opens the database, and the
+ * sealed data (seed, sealed nick) follows the new key.
+ */
+static int leaks(const char *, const uint8_t *, size_t);
+
+static void
+test_rotate(void)
+{
+	char *d = tmpdir(), p[PATH_MAX], *v = NULL;
+	struct store *st;
+	uint8_t *k0, *k1, *k2;
+	size_t n0, n1, n2;
+	int i;
+
+	st = open_ok(d, "one");
+	put_seed(st, "rotated");
+	CHECK_INT(store_secret_set(st, "nick", "Nickname Zebra"), 0);
+	k0 = slurp(pathof(p, d, "storage.key"), &n0);
+	CHECK_INT(store_rotate(st, "one"), 0);
+	k1 = slurp(pathof(p, d, "storage.key"), &n1);
+	CHECK(k0 != NULL && k1 != NULL && n0 == n1 && memcmp(k0, k1, n0) != 0);
+	CHECK_INT(store_set_passphrase(st, "one", "two"), 0);
+	check_seed(st, "rotated");
+	CHECK_INT(store_secret_get(st, "nick", &v), 0);
+	CHECK(v != NULL && strcmp(v, "Nickname Zebra") == 0);
+	free(v);
+	CHECK_INT(store_checkpoint(st), 0);
+	store_close(st);
+	CHECK_INT(leaks(d, (const uint8_t *)"Nickname Zebra", 14), 0);
+	k2 = slurp(pathof(p, d, "storage.key"), &n2);
+	/* Each old key file, with its passphrase: does not belong. */
+	for (i = 0; i < 2; i++) {
+		spew(pathof(p, d, "storage.key"), i == 0 ? (char *)k0 :
+		    (char *)k1, n0);
+		chmod(p, 0600);
+		st = NULL;
+		CHECK_INT(store_open(&st, d, "one"), ERR_AUTH);
+		CHECK(st == NULL);
+	}
+	spew(pathof(p, d, "storage.key"), (char *)k2, n2);
+	chmod(p, 0600);
+	st = open_ok(d, "two");
+	check_seed(st, "rotated");
+	/* Without a passphrase too. */
+	CHECK_INT(store_set_passphrase(st, "two", NULL), 0);
+	free(k1);
+	k1 = slurp(pathof(p, d, "storage.key"), &n1);
+	CHECK_INT(store_rotate(st, NULL), 0);
+	check_seed(st, "rotated");
+	store_close(st);
+	spew(pathof(p, d, "storage.key"), (char *)k1, n1);
+	chmod(p, 0600);
+	st = NULL;
+	CHECK_INT(store_open(&st, d, NULL), ERR_AUTH);
+	free(k0);
+	free(k1);
+	free(k2);
 	rmdir_all(d);
 }
 
@@ -972,7 +1037,7 @@ which_opens(const char *d, const char *a, const char *b)
 static void
 test_crash_passphrase(void)
 {
-	char *d = tmpdir();
+	char *d = tmpdir(), p[PATH_MAX];
 	struct store *st;
 	const char *cur = "old pass", *other = "new pass", *got, *t;
 	int step, i, status, killed = 0, done = 0;
@@ -982,13 +1047,18 @@ test_crash_passphrase(void)
 	put_seed(st, "survives crashes");
 	store_close(st);
 
-	/* Die after each step; up to the rename the old file stands. */
-	for (step = 1; step <= 6; step++) {
+	/*
+	 * Die after each step: 1-6 write storage.key.next, 7 is just before
+	 * the re-seal commits, 8 just after, 9 after the rename. Up to the
+	 * commit the old key stands, then the new one.
+	 */
+	for (step = 1; step <= 9; step++) {
 		pid = spawn_helper(d, cur, other, 1, step);
 		CHECK(waitpid(pid, &status, 0) == pid);
 		CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 		got = which_opens(d, cur, other);
-		CHECK(got == (step <= 4 ? cur : other));
+		CHECK(got == (step <= 7 ? cur : other));
+		CHECK_INT(access(pathof(p, d, "storage.key.next"), F_OK), -1);
 		if (got == other) {
 			t = cur;
 			cur = other;
@@ -1055,6 +1125,7 @@ main(int argc, char **argv)
 	RUN(test_seal_tampered);
 	RUN(test_lookup_hash);
 	RUN(test_locked);
+	RUN(test_rotate);
 	RUN(test_passphrase_cycle);
 	RUN(test_wrong_passphrase_changes_nothing);
 	RUN(test_keyfile_parse);
