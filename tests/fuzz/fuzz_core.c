@@ -18,6 +18,7 @@
  * are unique, and so is each (contact, seq) of message.received).
  */
 #include <dirent.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -147,8 +148,12 @@ pump(void)
 {
 	int i;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 4; i++) {
 		event_base_loop(R.base, EVLOOP_NONBLOCK);
+		/* ACKs and events wait for the grouped commit: do it now. */
+		if (R.n != NULL)
+			node_flush(R.n);
+	}
 }
 
 /* The node's invariants. */
@@ -581,6 +586,7 @@ make_template(void)
 	int k;
 
 	fuzz_rng_init();
+	signal(SIGPIPE, SIG_IGN);	/* as warrend: a closed peer is an error */
 	log_set_level(getenv("FUZZ_LOG") ? LOG_LEVEL_DEBUG : LOG_LEVEL_ERROR);
 	snprintf(top, sizeof top, "/tmp/warren-fuzz-core.XXXXXX");
 	if (mkdtemp(top) == NULL)

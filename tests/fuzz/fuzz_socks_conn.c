@@ -6,6 +6,7 @@
  * failure says why, and what the client sent is the greeting, then (with
  * a username) the credentials, then CONNECT to our name.
  */
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,7 @@ setup(void)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 
+	signal(SIGPIPE, SIG_IGN);	/* as warrend */
 	log_set_level(getenv("FUZZ_LOG") ? LOG_LEVEL_DEBUG : LOG_LEVEL_ERROR);
 	snprintf(dir, sizeof dir, "/tmp/warren-fuzz-socks.XXXXXX");
 	if (mkdtemp(dir) == NULL)

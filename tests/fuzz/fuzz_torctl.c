@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,7 @@ setup(void)
 
 	if (sodium_init() < 0)
 		abort();
+	signal(SIGPIPE, SIG_IGN);	/* as warrend */
 	log_set_level(getenv("FUZZ_LOG") ? LOG_LEVEL_DEBUG : LOG_LEVEL_ERROR);
 	snprintf(dir, sizeof dir, "/tmp/warren-fuzz-torctl.XXXXXX");
 	if (mkdtemp(dir) == NULL)
