@@ -185,7 +185,8 @@ skip_line(const char *line, size_t len)
 static json_t *
 wanted_id(const char *line, size_t len)
 {
-	json_t *j = json_loadb(line, len, 0, NULL), *id;
+	json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL,
+	    NULL), *id;
 
 	if (j == NULL || !json_is_object(j) ||
 	    json_string_value(json_object_get(j, "method")) == NULL ||
