@@ -258,9 +258,15 @@ static void
 send_pt(const uint8_t *pt, size_t len)
 {
 	uint8_t out[FRAME_HDR_LEN + FRAME_MAX_BODY];
+	struct wire_msg m;
 
 	if (!R.c.up || len > WARREN_MAX_FRAME)
 		return;
+	/* Any MSG the peer sends, sealed or not, may take its seq. */
+	if (R.c.k >= 0 && wire_decode(pt, len, &m) == 0 &&
+	    m.type == WIRE_MSG && m.u.msg.seq != UINT64_MAX &&
+	    m.u.msg.seq + 1 > R.who[R.c.k].max_sent)
+		R.who[R.c.k].max_sent = m.u.msg.seq + 1;
 	if (noise_cs_encrypt(R.c.tx, NULL, 0, pt, len,
 	    out + FRAME_HDR_LEN) != 0)
 		abort();
