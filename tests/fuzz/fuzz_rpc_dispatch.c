@@ -40,6 +40,7 @@
 #include "rpc/rpc.h"
 #include "util/err.h"
 #include "util/log.h"
+#include "util/utf8.h"
 #include "util/xmalloc.h"
 #include "fuzz_rng.h"
 
@@ -185,9 +186,13 @@ skip_line(const char *line, size_t len)
 static json_t *
 wanted_id(const char *line, size_t len)
 {
-	json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL,
-	    NULL), *id;
+	json_t *j, *id;
 
+	/* As rpc_parse: text with a control character has no id to answer. */
+	if (utf8_check(line, len, 1) != 0)
+		return NULL;
+	j = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL,
+	    NULL);
 	if (j == NULL || !json_is_object(j) ||
 	    json_string_value(json_object_get(j, "method")) == NULL ||
 	    (id = json_object_get(j, "id")) == NULL ||
@@ -289,8 +294,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	}
 	/* Every request with an id was answered (unless the output filled). */
 	for (i = 0; i < nwant; i++) {
-		if (want[i] != NULL && olen < ocap - 1)
+		if (want[i] != NULL && olen < ocap - 1) {
+			if (getenv("FUZZ_LOG") != NULL)
+				fprintf(stderr, "unanswered request\n");
 			abort();
+		}
 		json_decref(want[i]);
 	}
 	free(out);
