@@ -22,6 +22,7 @@
 
 #include "config.h"
 #include "core/node.h"
+#include "tor/launch.h"
 #include "util/datadir.h"
 #include "rpc/rpc.h"
 #include "util/err.h"
@@ -33,7 +34,7 @@ usage(FILE *f)
 {
 	fprintf(f,
 "usage: warrend [-f] [-d DIR] [--log-level LEVEL] [--passphrase-file FILE]\n"
-"               [--tor-binary PATH] [--torrc-append FILE]\n"
+"               [--tor PATH] [--torrc-append FILE]\n"
 "               [--tor-control PORT|HOST:PORT|unix:PATH] [--no-tor]\n"
 "\n"
 "The warren daemon: your identity is a Tor onion address; peers reach you\n"
@@ -46,7 +47,8 @@ usage(FILE *f)
 "      --passphrase-file F  read the storage passphrase from F (first line);\n"
 "                           sets one on first start. Without it a store with\n"
 "                           a passphrase starts locked: run 'warren unlock'\n"
-"      --tor-binary PATH    tor to start (default: tor from PATH)\n"
+"      --tor PATH           tor to start (default: tor from PATH; also\n"
+"                           --tor-binary PATH)\n"
 "      --torrc-append FILE  extra torrc lines (bridges, a test network)\n"
 "      --tor-control ADDR   use a running tor's control port instead of\n"
 "                           starting one\n"
@@ -132,6 +134,7 @@ main(int argc, char **argv)
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "log-level", required_argument, NULL, 'L' },
 		{ "passphrase-file", required_argument, NULL, 'P' },
+		{ "tor", required_argument, NULL, 'B' },
 		{ "tor-binary", required_argument, NULL, 'B' },
 		{ "torrc-append", required_argument, NULL, 'A' },
 		{ "tor-control", required_argument, NULL, 'C' },
@@ -208,6 +211,16 @@ main(int argc, char **argv)
 	}
 	umask(077);
 	log_init("warrend", 0, (enum log_level)level);
+	/* Without tor the daemon is useless: say so now, not in a log. */
+	if (!opts.no_tor && opts.tor_control == NULL &&
+	    torlaunch_find(opts.tor_binary) != 0) {
+		if (opts.tor_binary != NULL)
+			fprintf(stderr, "warrend: tor not found at %s (install "
+			    "tor or use --tor PATH)\n", opts.tor_binary);
+		else
+			fprintf(stderr, "warrend: %s\n", TORLAUNCH_NOTFOUND);
+		return 1;
+	}
 
 	if ((dir = datadir_resolve(dir_arg)) == NULL)
 		return 1;

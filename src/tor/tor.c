@@ -180,7 +180,7 @@ static void
 tor_reap_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct tor *t = arg;
-	char how[64], line[512], *path;
+	char how[64], line[512], *path, *log;
 	int status;
 	pid_t r;
 
@@ -197,11 +197,19 @@ tor_reap_cb(evutil_socket_t fd, short what, void *arg)
 		torlaunch_describe(status, how, sizeof how);
 		xasprintf(&path, "%s/tor/stdout.log", t->data_dir);
 		tor_last_line(path, line, sizeof line);
-		free(path);
 		if (line[0] != '\0')
 			log_warn("tor: last output: %s", line);
-		tor_error(t, "tor (pid %ld) %s; see %s/tor/notice.log",
-		    (long)t->pid, how, t->data_dir);
+		/* Point at tor's log if it got that far, else its output. */
+		xasprintf(&log, "%s/tor/notice.log", t->data_dir);
+		if (access(log, F_OK) != 0 && access(path, F_OK) == 0) {
+			free(log);
+			log = path;
+			path = NULL;
+		}
+		tor_error(t, "tor (pid %ld) %s; see %s", (long)t->pid, how,
+		    log);
+		free(path);
+		free(log);
 	}
 	t->pid = -1;
 	tor_schedule_retry(t);
@@ -734,7 +742,17 @@ tor_start(struct tor *t)
 		free(socks);
 		if (r != 0)
 			return r;
-		/* A missing binary shows up as the child's exit status. */
+		if (torlaunch_find(t->tor_binary) != 0) {
+			if (t->tor_binary != NULL)
+				snprintf(t->st.error, sizeof t->st.error,
+				    "tor not found at %s (install tor or use "
+				    "--tor PATH)", t->tor_binary);
+			else
+				snprintf(t->st.error, sizeof t->st.error,
+				    "%s", TORLAUNCH_NOTFOUND);
+			log_error("%s", t->st.error);
+			return ERR_NOTFOUND;
+		}
 	}
 	t->started = 1;
 	tor_connect(t);
