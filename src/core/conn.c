@@ -163,7 +163,7 @@ on_socks(struct bufferevent *bev, int err, uint8_t rep, const char *reason,
 
 	c->dialing = NULL;
 	if (bev == NULL) {
-		log_info("contact %s: cannot connect: %s", c->onion, reason);
+		log_info("contact %s: cannot connect: %s", log_contact(c->id, c->onion), reason);
 		if (rep == 0xf0 && ++c->f0_count >= NEWNYM_AFTER_F0 &&
 		    n->tor != NULL) {
 			/* Tor caches failed descriptor fetches; forget them. */
@@ -186,7 +186,7 @@ on_socks(struct bufferevent *bev, int err, uint8_t rep, const char *reason,
 		conn_schedule(n, c);
 		return;
 	}
-	log_debug("contact %s: dialled", c->onion);
+	log_debug("contact %s: dialled", log_contact(c->id, c->onion));
 }
 
 /* Dial now. */
@@ -287,7 +287,7 @@ on_policy(struct peer *p, const uint8_t ed_pk[32], const char *onion,
 		return n->refuse_requests ? PEER_REJECT : PEER_REQUEST_ONLY;
 	switch (c->state) {
 	case CONTACT_BLOCKED:
-		log_info("peer %s is blocked: closed", onion);
+		log_info("peer %s is blocked: closed", log_onion(onion));
 		return PEER_REJECT;
 	case CONTACT_IN_REQUEST:
 		return PEER_REQUEST_ONLY;
@@ -409,7 +409,7 @@ on_up(struct peer *p, void *arg)
 	if (old != NULL && old != pc) {
 		if (was_online && !keep_new(n, old, pc)) {
 			log_debug("contact %s: duplicate connection closed",
-			    c->onion);
+			    log_contact(c->id, c->onion));
 			pc->c = NULL;
 			peer_close(p, ERR_EXISTS);
 			return;
@@ -425,7 +425,7 @@ on_up(struct peer *p, void *arg)
 	c->dialing = NULL;
 	if (c->dial_timer != NULL)
 		evtimer_del(c->dial_timer);
-	log_info("contact %s: connected (%s)", c->onion,
+	log_info("contact %s: connected (%s)", log_contact(c->id, c->onion),
 	    pc->outbound ? "outbound" : "inbound");
 	/* Only contacts: a stranger must not be able to fill the log. */
 	if (!was_online && c->state == CONTACT_MUTUAL) {
@@ -463,7 +463,7 @@ request_from_unknown(struct node *n, struct pconn *pc,
 	n->req_refill_ms = now;
 	if (n->req_tokens < 1) {
 		log_info("contact request from %s dropped: rate limit",
-		    peer_remote_onion(pc->peer));
+		    log_onion(peer_remote_onion(pc->peer)));
 		return ERR_RATE;
 	}
 	n->req_tokens -= 1;
@@ -479,7 +479,7 @@ request_from_unknown(struct node *n, struct pconn *pc,
 	free(text);
 	if (r != 0 || (r = node_commit(n)) != 0)
 		return r;
-	log_info("contact request from %s", c->onion);
+	log_info("contact request from %s", log_contact(c->id, c->onion));
 	pc->c = c;
 	c->live = pc;
 	send_simple(c, WIRE_CONTACT_RESPONSE, WIRE_STATUS_PENDING);
@@ -594,7 +594,7 @@ on_msg(struct peer *p, const struct wire_msg *m, void *arg)
 			return ERR_PROTO;
 		return session_start_alice(n, c, pc, m->u.ratchet_hello.pub);
 	case WIRE_RATCHET_RESET:
-		log_warn("contact %s: asked for a session reset", c->onion);
+		log_warn("contact %s: asked for a session reset", log_contact(c->id, c->onion));
 		return 0;
 	case WIRE_MSG:
 		return delivery_on_msg(n, c, m);
@@ -633,7 +633,7 @@ on_lost(struct peer *p, int reason, void *arg)
 	if (c != NULL && c->live == pc) {
 		c->live = NULL;
 		c->resumed = 0;
-		log_info("contact %s: disconnected (%s)", c->onion,
+		log_info("contact %s: disconnected (%s)", log_contact(c->id, c->onion),
 		    err_str(reason));
 		if (c->state == CONTACT_MUTUAL) {
 			(void)event_emit(n, RPC_EV_OFFLINE, json_pack(

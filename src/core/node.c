@@ -96,7 +96,8 @@ node_load_identity(struct node *n)
 	if ((r = store_commit(n->st)) != 0)
 		goto fail;
 	free(sealed);
-	log_info("created a new identity: %s", identity_onion(n->id));
+	log_info("created a new identity: %s",
+	    log_onion(identity_onion(n->id)));
 	return 0;
 fail:
 	free(sealed);
@@ -232,7 +233,7 @@ node_tor_cb(struct tor *t, const struct tor_status *ts, void *arg)
 			log_info("tor: bootstrapped");
 	}
 	if (published && !n->tor_published) {
-		log_info("onion %s published", identity_onion(n->id));
+		log_info("onion %s published", log_onion(identity_onion(n->id)));
 		(void)event_emit(n, RPC_EV_PUBLISHED, json_pack("{s:s}",
 		    "onion", identity_onion(n->id)));
 	}
@@ -299,7 +300,7 @@ node_up(struct node *n)
 		free(v);
 	}
 	n->up = 1;
-	log_info("identity %s", identity_onion(n->id));
+	log_info("identity %s", log_onion(identity_onion(n->id)));
 	/* Messages that expired while we were down go now. */
 	(void)expiry_run(n);
 	if ((r = conn_listen(n)) != 0)

@@ -33,7 +33,8 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-"usage: warrend [-f] [-d DIR] [--log-level LEVEL] [--passphrase-file FILE]\n"
+"usage: warrend [-f] [-d DIR] [--log-level LEVEL] [--log-file FILE]\n"
+"               [--log-sensitive] [--passphrase-file FILE]\n"
 "               [--tor PATH] [--torrc-append FILE]\n"
 "               [--tor-control PORT|HOST:PORT|unix:PATH] [--no-tor]\n"
 "\n"
@@ -44,6 +45,10 @@ usage(FILE *f)
 "                           $XDG_DATA_HOME/warren, else ~/.local/share/warren)\n"
 "  -f, --foreground         stay in the foreground and log to stderr\n"
 "      --log-level LEVEL    error, warn, info (default) or debug\n"
+"      --log-file FILE      append log lines to FILE (default: stderr with\n"
+"                           -f, else syslog, else DIR/warrend.log)\n"
+"      --log-sensitive      let onion addresses into the log (debugging;\n"
+"                           logs then show who your contacts are)\n"
 "      --passphrase-file F  read the storage passphrase from F (first line);\n"
 "                           sets one on first start. Without it a store with\n"
 "                           a passphrase starts locked: run 'warren unlock'\n"
@@ -84,6 +89,15 @@ read_secret_file(const char *path)
 		return NULL;
 	}
 	return xstrdup(buf);
+}
+
+/* Say at start (in every log) that addresses will be logged. */
+static void
+warn_sensitive(void)
+{
+	if (log_sensitive())
+		log_warn("--log-sensitive: onion addresses will be logged; "
+		    "the log shows who your contacts are");
 }
 
 /* SIGTERM/SIGINT: leave the loop. */
@@ -133,6 +147,8 @@ main(int argc, char **argv)
 		{ "data-dir", required_argument, NULL, 'd' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "log-level", required_argument, NULL, 'L' },
+		{ "log-file", required_argument, NULL, 'G' },
+		{ "log-sensitive", no_argument, NULL, 'S' },
 		{ "passphrase-file", required_argument, NULL, 'P' },
 		{ "tor", required_argument, NULL, 'B' },
 		{ "tor-binary", required_argument, NULL, 'B' },
@@ -151,6 +167,8 @@ main(int argc, char **argv)
 	struct rpc_server *rpc = NULL;
 	char *dir = NULL, *pass = NULL, *torpass = NULL, *sock, *pidpath;
 	const char *dir_arg = NULL, *pass_file = NULL, *torpass_file = NULL;
+	const char *log_file = NULL;
+	char *log_abs = NULL;
 	int ch, foreground = 0, level = LOG_LEVEL_INFO, lockfd, report = -1;
 	int r, status = 1;
 	FILE *pf;
@@ -171,6 +189,12 @@ main(int argc, char **argv)
 				    optarg);
 				return 2;
 			}
+			break;
+		case 'G':
+			log_file = optarg;
+			break;
+		case 'S':
+			log_set_sensitive(1);
 			break;
 		case 'P':
 			pass_file = optarg;
@@ -228,6 +252,29 @@ main(int argc, char **argv)
 		free(dir);
 		return 1;
 	}
+	if (log_file != NULL) {
+		/* Absolute: the daemon does not stay in this directory. */
+		if (log_file[0] == '/')
+			log_abs = xstrdup(log_file);
+		else {
+			char cwd[PATH_MAX];
+
+			if (getcwd(cwd, sizeof cwd) == NULL)
+				cwd[0] = '\0';
+			xasprintf(&log_abs, "%s/%s", cwd, log_file);
+		}
+		if (log_set_file(log_abs) != 0) {
+			fprintf(stderr, "warrend: cannot open the log file %s: "
+			    "%s\n", log_abs, strerror(errno));
+			free(log_abs);
+			free(dir);
+			close(lockfd);
+			return 1;
+		}
+		/* Start-up errors still reach the terminal. */
+		log_tee_stderr(!foreground);
+	}
+	warn_sensitive();
 	if ((pass_file != NULL &&
 	    (pass = read_secret_file(pass_file)) == NULL) ||
 	    (torpass_file != NULL &&
@@ -290,7 +337,21 @@ main(int argc, char **argv)
 		(void)!write(report, &ok, 1);
 		close(report);
 		report = -1;
-		log_init("warrend", 1, (enum log_level)level);
+		if (log_abs != NULL)
+			log_tee_stderr(0);
+		else if (log_syslog_available())
+			log_init("warrend", 1, (enum log_level)level);
+		else {
+			/* syslog(3) would drop every line: keep them. */
+			xasprintf(&log_abs, "%s/warrend.log", dir);
+			if (log_set_file(log_abs) == 0)
+				log_info("no syslog (/dev/log) to log to; "
+				    "logging to %s", log_abs);
+			else
+				log_error("no syslog (/dev/log) and cannot "
+				    "open %s: %s", log_abs, strerror(errno));
+		}
+		warn_sensitive();
 		if ((fd = open("/dev/null", O_RDWR)) >= 0) {
 			dup2(fd, 0);
 			dup2(fd, 1);
@@ -316,5 +377,7 @@ out:
 	free(dir);
 	close(lockfd);
 	log_info("stopped");
+	log_set_file(NULL);
+	free(log_abs);
 	return status;
 }

@@ -578,8 +578,8 @@ tor_on_add_onion(struct torctl *c, const struct ctl_reply *rep, void *arg)
 			return;
 		}
 		evtimer_del(t->deadline_ev);
-		log_info("tor: onion service %s added on port %u", t->onion,
-		    (unsigned)t->port);
+		log_info("tor: onion service %s added on port %u",
+		    log_onion(t->onion), (unsigned)t->port);
 		return;
 	}
 	tor_error(t, "ADD_ONION reply without a ServiceID");
@@ -630,7 +630,7 @@ tor_on_event(struct torctl *c, const struct ctl_reply *rep, void *arg)
 {
 	struct tor *t = arg;
 	const char *text = rep->lines[0].text;
-	char w0[32], w1[32], w2[64];
+	char w0[32], w1[32], w2[64], why[64];
 
 	if (ctl_word(text, 0, w0, sizeof w0) != 0 ||
 	    ctl_word(text, 1, w1, sizeof w1) != 0 ||
@@ -642,10 +642,14 @@ tor_on_event(struct torctl *c, const struct ctl_reply *rep, void *arg)
 		if (strcmp(w1, "UPLOADED") == 0 && !t->st.published) {
 			t->st.published = 1;
 			t->backoff_ms = TOR_BACKOFF_MIN_MS;
-			log_info("tor: onion %s published", t->onion);
+			log_info("tor: onion %s published", log_onion(t->onion));
 			tor_notify(t);
-		} else if (strcmp(w1, "FAILED") == 0)
-			log_info("tor: a descriptor upload failed: %s", text);
+		} else if (strcmp(w1, "FAILED") == 0) {
+			/* The line names our address: only its reason. */
+			if (ctl_kv(text, "REASON", why, sizeof why) != 0)
+				snprintf(why, sizeof why, "?");
+			log_info("tor: a descriptor upload failed: %s", why);
+		}
 	}
 }
 
