@@ -170,7 +170,7 @@ main(int argc, char **argv)
 	const char *log_file = NULL;
 	char *log_abs = NULL;
 	int ch, foreground = 0, level = LOG_LEVEL_INFO, lockfd, report = -1;
-	int r, status = 1;
+	int r, status = 1, fallback = 0;
 	FILE *pf;
 
 	memset(&opts, 0, sizeof opts);
@@ -248,11 +248,17 @@ main(int argc, char **argv)
 
 	if ((dir = datadir_resolve(dir_arg)) == NULL)
 		return 1;
-	if (datadir_prepare(dir) != 0 || (lockfd = datadir_lock(dir)) < 0) {
+	if (datadir_fits(dir, !opts.no_tor && opts.tor_control == NULL) != 0 ||
+	    datadir_prepare(dir) != 0 || datadir_writable(dir) != 0 ||
+	    (lockfd = datadir_lock(dir)) < 0) {
 		free(dir);
 		return 1;
 	}
-	if (log_file != NULL) {
+	if (log_file == NULL && !foreground && !log_syslog_available()) {
+		/* syslog(3) would drop every line: keep them. */
+		xasprintf(&log_abs, "%s/warrend.log", dir);
+		fallback = 1;
+	} else if (log_file != NULL) {
 		/* Absolute: the daemon does not stay in this directory. */
 		if (log_file[0] == '/')
 			log_abs = xstrdup(log_file);
@@ -263,6 +269,8 @@ main(int argc, char **argv)
 				cwd[0] = '\0';
 			xasprintf(&log_abs, "%s/%s", cwd, log_file);
 		}
+	}
+	if (log_abs != NULL) {
 		if (log_set_file(log_abs) != 0) {
 			fprintf(stderr, "warrend: cannot open the log file %s: "
 			    "%s\n", log_abs, strerror(errno));
@@ -273,6 +281,9 @@ main(int argc, char **argv)
 		}
 		/* Start-up errors still reach the terminal. */
 		log_tee_stderr(!foreground);
+		if (fallback)
+			log_info("no syslog (/dev/log) to log to; logging to %s",
+			    log_abs);
 	}
 	warn_sensitive();
 	if ((pass_file != NULL &&
@@ -339,19 +350,10 @@ main(int argc, char **argv)
 		report = -1;
 		if (log_abs != NULL)
 			log_tee_stderr(0);
-		else if (log_syslog_available())
-			log_init("warrend", 1, (enum log_level)level);
 		else {
-			/* syslog(3) would drop every line: keep them. */
-			xasprintf(&log_abs, "%s/warrend.log", dir);
-			if (log_set_file(log_abs) == 0)
-				log_info("no syslog (/dev/log) to log to; "
-				    "logging to %s", log_abs);
-			else
-				log_error("no syslog (/dev/log) and cannot "
-				    "open %s: %s", log_abs, strerror(errno));
+			log_init("warrend", 1, (enum log_level)level);
+			warn_sensitive();
 		}
-		warn_sensitive();
 		if ((fd = open("/dev/null", O_RDWR)) >= 0) {
 			dup2(fd, 0);
 			dup2(fd, 1);
