@@ -445,6 +445,38 @@ on_up(struct peer *p, void *arg)
 	(void)node_commit(n);
 }
 
+/* Keep fewer than max_requests pending requests: the oldest go. */
+static int
+request_make_room(struct node *n)
+{
+	struct contact *c, *old;
+	int k, r;
+
+	for (;;) {
+		k = 0;
+		old = NULL;
+		for (c = n->contacts; c != NULL; c = c->next) {
+			if (c->state != CONTACT_IN_REQUEST)
+				continue;
+			k++;
+			if (old == NULL || c->created < old->created ||
+			    (c->created == old->created && c->id < old->id))
+				old = c;
+		}
+		if (old == NULL || k < n->max_requests)
+			return 0;
+		if ((r = event_emit(n, RPC_EV_REQ_DROPPED, json_pack("{s:s, "
+		    "s:s?, s:s}", "contact", old->onion, "name", old->name,
+		    "reason", "too many pending requests"))) != 0)
+			return r;
+		log_info("contact request %s dropped: more than %d pending",
+		    log_contact(old->id, old->onion), n->max_requests);
+		if ((r = contact_delete(n, old)) != 0)
+			return r;
+		n->requests_dropped++;
+	}
+}
+
 /* Take in a request from an unknown peer, rate-limited. */
 static int
 request_from_unknown(struct node *n, struct pconn *pc,
@@ -464,9 +496,12 @@ request_from_unknown(struct node *n, struct pconn *pc,
 	if (n->req_tokens < 1) {
 		log_info("contact request from %s dropped: rate limit",
 		    log_onion(peer_remote_onion(pc->peer)));
+		n->requests_limited++;
 		return ERR_RATE;
 	}
 	n->req_tokens -= 1;
+	if ((r = request_make_room(n)) != 0)
+		return r;
 	memcpy(nick, m->u.request.nick, m->u.request.nick_len);
 	nick[m->u.request.nick_len] = '\0';
 	text = xstrndup(m->u.request.text, m->u.request.text_len);

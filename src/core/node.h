@@ -20,6 +20,7 @@ struct node_opts {
 	const char *torrc_append;
 	const char *tor_control;	/* attach instead of spawning */
 	const char *tor_password;
+	int max_requests;		/* pending requests kept; 0: default */
 };
 
 /*

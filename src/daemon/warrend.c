@@ -37,6 +37,7 @@ usage(FILE *f)
 "               [--log-sensitive] [--passphrase-file FILE]\n"
 "               [--tor PATH] [--torrc-append FILE]\n"
 "               [--tor-control PORT|HOST:PORT|unix:PATH] [--no-tor]\n"
+"               [--max-requests N]\n"
 "\n"
 "The warren daemon: your identity is a Tor onion address; peers reach you\n"
 "through it. Talk to it with warren(1).\n"
@@ -59,6 +60,8 @@ usage(FILE *f)
 "                           starting one\n"
 "      --tor-password-file F  control-port password for --tor-control\n"
 "      --no-tor             run without tor (offline; local API only)\n"
+"      --max-requests N     keep at most N pending contact requests; the\n"
+"                           oldest is dropped for a new one (default 100)\n"
 "  -h, --help               this help\n"
 "  -V, --version            print the version\n");
 }
@@ -156,6 +159,7 @@ main(int argc, char **argv)
 		{ "tor-control", required_argument, NULL, 'C' },
 		{ "tor-password-file", required_argument, NULL, 'W' },
 		{ "no-tor", no_argument, NULL, 'N' },
+		{ "max-requests", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -214,6 +218,22 @@ main(int argc, char **argv)
 		case 'N':
 			opts.no_tor = 1;
 			break;
+		case 'R': {
+			char *end;
+			long v;
+
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || end == optarg ||
+			    v < 1 || v > 100000) {
+				fprintf(stderr, "warrend: --max-requests: "
+				    "\"%s\" is not a number from 1 to "
+				    "100000\n", optarg);
+				return 2;
+			}
+			opts.max_requests = (int)v;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 0;

@@ -33,6 +33,9 @@
 #define TOR_REAP_MS		100	/* poll for the child's exit */
 #define TOR_REAP_TERM		20	/* polls before SIGTERM */
 #define TOR_REAP_KILL		50	/* polls before SIGKILL */
+/* The first tor whose ADD_ONION takes PoWDefensesEnabled. */
+#define TOR_POW_MIN		0, 4, 9, 2
+#define TOR_POW_MIN_STR		"0.4.9.2"
 
 struct tor {
 	struct event_base *base;
@@ -53,6 +56,7 @@ struct tor {
 	int started;
 	struct event *retry_ev, *reap_ev, *deadline_ev;
 
+	int pow_try;		/* ask for PoW in ADD_ONION */
 	uint8_t cookie[TORAUTH_COOKIE_LEN];	/* secret while authenticating */
 	uint8_t cnonce[TORAUTH_NONCE_LEN];
 };
@@ -62,7 +66,7 @@ static torctl_lost_cb tor_on_lost;
 static torctl_reply_cb tor_on_protocolinfo, tor_on_authchallenge;
 static torctl_reply_cb tor_on_authenticate, tor_on_setevents;
 static torctl_reply_cb tor_on_bootstrap, tor_on_add_onion, tor_on_setconf;
-static torctl_reply_cb tor_on_listeners, tor_on_newnym;
+static torctl_reply_cb tor_on_listeners, tor_on_newnym, tor_on_version;
 static void tor_connect(struct tor *);
 static void tor_connected_cb(struct bufferevent *, short, void *);
 static void tor_drop(struct tor *);
@@ -144,6 +148,8 @@ tor_reset_status(struct tor *t)
 	t->st.published = 0;
 	t->st.tag[0] = '\0';
 	t->st.summary[0] = '\0';
+	t->st.pow = TOR_POW_UNKNOWN;
+	t->st.pow_note[0] = '\0';
 }
 
 /* Read the last non-empty line of a small file (tor's stdout). */
@@ -258,13 +264,25 @@ tor_deadline_cb(evutil_socket_t fd, short what, void *arg)
 	tor_drop(t);
 }
 
-/* Authenticated: events, bootstrap state, the onion, the network. */
+/* Add our onion, with proof-of-work defences if tor has them. */
+static void
+tor_add_onion(struct tor *t)
+{
+	char *cmd;
+
+	/* The key blob: never logged, wiped after queueing. */
+	xasprintf(&cmd, "ADD_ONION ED25519-V3:%s Flags=DiscardPK%s "
+	    "Port=%u,unix:%s", t->blob,
+	    t->pow_try ? " PoWDefensesEnabled=1" : "", (unsigned)t->port,
+	    t->target);
+	(void)tor_send(t, cmd, tor_on_add_onion);
+	secret_free(cmd, strlen(cmd));
+}
+
+/* Authenticated: events, bootstrap state, version, then the onion. */
 static void
 tor_setup(struct tor *t)
 {
-	char *cmd;
-	int r;
-
 	t->st.running = 1;
 	tor_notify(t);
 	if (tor_send(t, "SETEVENTS STATUS_CLIENT HS_DESC",
@@ -273,17 +291,58 @@ tor_setup(struct tor *t)
 	if (tor_send(t, "GETINFO status/bootstrap-phase",
 	    tor_on_bootstrap) != 0)
 		return;
-	/* The key blob: never logged, wiped after queueing. */
-	xasprintf(&cmd, "ADD_ONION ED25519-V3:%s Flags=DiscardPK "
-	    "Port=%u,unix:%s", t->blob, (unsigned)t->port, t->target);
-	r = tor_send(t, cmd, tor_on_add_onion);
-	secret_free(cmd, strlen(cmd));
-	if (r != 0)
-		return;
+	(void)tor_send(t, "GETINFO version", tor_on_version);
+}
+
+/* The onion is there: let tor out (our tor) or learn its SOCKS port. */
+static void
+tor_after_onion(struct tor *t)
+{
 	if (t->pid > 0)
 		tor_send(t, "SETCONF DisableNetwork=0", tor_on_setconf);
 	else
 		tor_send(t, "GETINFO net/listeners/socks", tor_on_listeners);
+}
+
+/* Is "0.4.9.11 (git-...)" at least a.b.c.d? */
+static int
+tor_version_at_least(const char *v, int a, int b, int c, int d)
+{
+	int have[4] = { 0, 0, 0, 0 }, want[4] = { a, b, c, d }, i;
+
+	if (sscanf(v, "%d.%d.%d.%d", &have[0], &have[1], &have[2],
+	    &have[3]) < 3)
+		return 0;
+	for (i = 0; i < 4; i++)
+		if (have[i] != want[i])
+			return have[i] > want[i];
+	return 1;
+}
+
+/* GETINFO version answered: decide on PoW, then add the onion. */
+static void
+tor_on_version(struct torctl *c, const struct ctl_reply *rep, void *arg)
+{
+	struct tor *t = arg;
+	const char *v;
+
+	t->st.version[0] = '\0';
+	if (tor_ok(rep) && strncmp(rep->lines[0].text, "version=", 8) == 0) {
+		v = rep->lines[0].text + 8;
+		snprintf(t->st.version, sizeof t->st.version, "%.*s",
+		    (int)strcspn(v, " "), v);
+	}
+	t->pow_try = t->st.version[0] != '\0' &&
+	    tor_version_at_least(t->st.version, TOR_POW_MIN);
+	if (!t->pow_try) {
+		t->st.pow = TOR_POW_OFF;
+		snprintf(t->st.pow_note, sizeof t->st.pow_note,
+		    "tor %s is older than " TOR_POW_MIN_STR,
+		    t->st.version[0] ? t->st.version : "(version unknown)");
+		log_info("tor: no proof-of-work defences: %s",
+		    t->st.pow_note);
+	}
+	tor_add_onion(t);
 }
 
 /* Start (or restart) tor, or connect to the configured one. */
@@ -566,6 +625,17 @@ tor_on_add_onion(struct torctl *c, const struct ctl_reply *rep, void *arg)
 	struct tor *t = arg;
 	size_t i;
 
+	if ((rep->code == 512 || rep->code == 513) && t->pow_try) {
+		/* A tor built without the pow module says no: go without. */
+		t->pow_try = 0;
+		t->st.pow = TOR_POW_OFF;
+		snprintf(t->st.pow_note, sizeof t->st.pow_note,
+		    "tor refused PoWDefensesEnabled: %d %.80s", rep->code,
+		    tor_reply_text(rep));
+		log_warn("tor: %s; adding the onion without", t->st.pow_note);
+		tor_add_onion(t);
+		return;
+	}
 	if (!tor_setup_ok(t, rep, "ADD_ONION"))
 		return;
 	for (i = 0; i < rep->n; i++) {
@@ -578,8 +648,13 @@ tor_on_add_onion(struct torctl *c, const struct ctl_reply *rep, void *arg)
 			return;
 		}
 		evtimer_del(t->deadline_ev);
-		log_info("tor: onion service %s added on port %u",
-		    log_onion(t->onion), (unsigned)t->port);
+		if (t->pow_try)
+			t->st.pow = TOR_POW_ON;
+		log_info("tor: onion service %s added on port %u%s",
+		    log_onion(t->onion), (unsigned)t->port,
+		    t->pow_try ? ", proof-of-work defences on" : "");
+		tor_notify(t);
+		tor_after_onion(t);
 		return;
 	}
 	tor_error(t, "ADD_ONION reply without a ServiceID");
