@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # log_privacy.sh -- the logs never name who you talk to: after a full
 # two-node and trust flow (nicks, request with a greeting, accept, rename,
-# messages both ways, verify, timer, receipts, a stranger's request, block,
-# a restart), no log -- stderr at debug level, --log-file, the fallback file
+# messages both ways, verify, timer, receipts, a session reset, a
+# stranger's request, block, a restart), no log -- stderr at debug level, --log-file, the fallback file
 # of a daemon without syslog, tor's own logs -- holds an onion address, a
 # contact name, a nick or a message text. --log-sensitive lets addresses in
 # and says so at start.
@@ -45,6 +45,13 @@ check "bob's message is delivered" wait_until 60 outbox_empty bob
 w bob log "$NAME_A" >/dev/null
 w alice verify "$NAME_B" --confirm >/dev/null
 w alice timer "$NAME_B" 1h >/dev/null
+# A session reset: bob forgets alice and adds her again.
+w bob remove "$NAME_A" >/dev/null
+w bob add "$A" --name "$NAME_A" --message "$HELLO" >/dev/null
+alerted() { json alice contacts | grep -q '"alert": true'; }
+check "alice sees the session reset" wait_until 90 alerted
+w alice send --force "$NAME_B" "$M1" >/dev/null
+check "delivered on the new session" wait_until 60 outbox_empty alice
 w carol add "$A" --name "$NAME_A" --message "$KNOCK" >/dev/null
 check "alice gets carol's request" wait_until 90 has_request alice "$C"
 w alice block "$C" >/dev/null
