@@ -314,6 +314,8 @@ main(int argc, char **argv)
 			sodium_memzero(pass, strlen(pass));
 			free(pass);
 		}
+		log_set_file(NULL);
+		free(log_abs);
 		free(dir);
 		close(lockfd);
 		return 1;
