@@ -14,6 +14,7 @@
 #define WARREN_PING_SECS	60	/* idle time before PING */
 #define WARREN_IDLE_CLOSE_SECS	180	/* silence before closing */
 #define WARREN_MAX_UNAUTH	32	/* concurrent unauthenticated conns */
+#define WARREN_MAX_PENDING	100	/* stored requests (--max-requests) */
 #define WARREN_MAX_SKIP		1000	/* ratchet skipped keys in all */
 
 #endif

@@ -70,6 +70,7 @@
 #define RPC_EV_CHANGED		"contact.changed"
 #define RPC_EV_REQ_DELIVERED	"contact.request_delivered"
 #define RPC_EV_REJECTED		"contact.rejected"
+#define RPC_EV_REQ_DROPPED	"contact.request_dropped"
 #define RPC_EV_ONLINE		"contact.online"
 #define RPC_EV_OFFLINE		"contact.offline"
 #define RPC_EV_TOR		"tor.progress"

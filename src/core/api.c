@@ -214,7 +214,7 @@ api_contact_add(struct node *n, const char *addr, const char *name,
 	if ((r = contact_create(n, onion, pk, name, CONTACT_OUT_REQUEST,
 	    text != NULL ? text : "", &c)) != 0 || (r = node_commit(n)) != 0)
 		return db_fail(n, err, r);
-	log_info("contact request to %s queued", onion);
+	log_info("contact request to %s queued", log_contact(c->id, c->onion));
 	conn_kick(n, c);
 	*res = contact_json(n, c);
 	return 0;

@@ -45,7 +45,7 @@ api_contact_verify(struct node *n, const char *who, int confirm,
 		    (r = node_commit(n)) != 0)
 			return api_fail(err, API_E_INTERNAL, "storage failed: "
 			    "%s", err_str(r));
-		log_info("contact %s marked verified", c->onion);
+		log_info("contact %s marked verified", log_contact(c->id, c->onion));
 	}
 	*res = json_pack("{s:s, s:s?, s:s, s:b}", "address", c->onion,
 	    "name", c->name, "safety_number", digits,

@@ -164,7 +164,7 @@ on_socks(struct bufferevent *bev, int err, uint8_t rep, const char *reason,
 
 	c->dialing = NULL;
 	if (bev == NULL) {
-		log_info("contact %s: cannot connect: %s", c->onion, reason);
+		log_info("contact %s: cannot connect: %s", log_contact(c->id, c->onion), reason);
 		if (rep == 0xf0 && ++c->f0_count >= NEWNYM_AFTER_F0 &&
 		    n->tor != NULL) {
 			/* Tor caches failed descriptor fetches; forget them. */
@@ -187,7 +187,7 @@ on_socks(struct bufferevent *bev, int err, uint8_t rep, const char *reason,
 		conn_schedule(n, c);
 		return;
 	}
-	log_debug("contact %s: dialled", c->onion);
+	log_debug("contact %s: dialled", log_contact(c->id, c->onion));
 }
 
 /* Dial now. */
@@ -304,7 +304,7 @@ on_policy(struct peer *p, const uint8_t ed_pk[32], const char *onion,
 	}
 	switch (c->state) {
 	case CONTACT_BLOCKED:
-		log_info("peer %s is blocked: closed", onion);
+		log_info("peer %s is blocked: closed", log_onion(onion));
 		return PEER_REJECT;
 	case CONTACT_IN_REQUEST:
 		return PEER_REQUEST_ONLY;
@@ -427,7 +427,7 @@ on_up(struct peer *p, void *arg)
 	if (old != NULL && old != pc) {
 		if (was_online && !keep_new(n, old, pc)) {
 			log_debug("contact %s: duplicate connection closed",
-			    c->onion);
+			    log_contact(c->id, c->onion));
 			pc->c = NULL;
 			peer_close(p, ERR_EXISTS);
 			return;
@@ -443,7 +443,7 @@ on_up(struct peer *p, void *arg)
 	c->dialing = NULL;
 	if (c->dial_timer != NULL)
 		evtimer_del(c->dial_timer);
-	log_info("contact %s: connected (%s)", c->onion,
+	log_info("contact %s: connected (%s)", log_contact(c->id, c->onion),
 	    pc->outbound ? "outbound" : "inbound");
 	/* Only contacts: a stranger must not be able to fill the log. */
 	if (!was_online && c->state == CONTACT_MUTUAL) {
@@ -466,6 +466,38 @@ on_up(struct peer *p, void *arg)
 	(void)node_commit(n);
 }
 
+/* Keep fewer than max_requests pending requests: the oldest go. */
+static int
+request_make_room(struct node *n)
+{
+	struct contact *c, *old;
+	int k, r;
+
+	for (;;) {
+		k = 0;
+		old = NULL;
+		for (c = n->contacts; c != NULL; c = c->next) {
+			if (c->state != CONTACT_IN_REQUEST)
+				continue;
+			k++;
+			if (old == NULL || c->created < old->created ||
+			    (c->created == old->created && c->id < old->id))
+				old = c;
+		}
+		if (old == NULL || k < n->max_requests)
+			return 0;
+		if ((r = event_emit(n, RPC_EV_REQ_DROPPED, json_pack("{s:s, "
+		    "s:s?, s:s}", "contact", old->onion, "name", old->name,
+		    "reason", "too many pending requests"))) != 0)
+			return r;
+		log_info("contact request %s dropped: more than %d pending",
+		    log_contact(old->id, old->onion), n->max_requests);
+		if ((r = contact_delete(n, old)) != 0)
+			return r;
+		n->requests_dropped++;
+	}
+}
+
 /* Take in a request from an unknown peer, rate-limited. */
 static int
 request_from_unknown(struct node *n, struct pconn *pc,
@@ -484,10 +516,13 @@ request_from_unknown(struct node *n, struct pconn *pc,
 	n->req_refill_ms = now;
 	if (n->req_tokens < 1) {
 		log_info("contact request from %s dropped: rate limit",
-		    peer_remote_onion(pc->peer));
+		    log_onion(peer_remote_onion(pc->peer)));
+		n->requests_limited++;
 		return ERR_RATE;
 	}
 	n->req_tokens -= 1;
+	if ((r = request_make_room(n)) != 0)
+		return r;
 	memcpy(nick, m->u.request.nick, m->u.request.nick_len);
 	nick[m->u.request.nick_len] = '\0';
 	text = xstrndup(m->u.request.text, m->u.request.text_len);
@@ -500,7 +535,7 @@ request_from_unknown(struct node *n, struct pconn *pc,
 	free(text);
 	if (r != 0 || (r = node_commit(n)) != 0)
 		return r;
-	log_info("contact request from %s", c->onion);
+	log_info("contact request from %s", log_contact(c->id, c->onion));
 	pc->c = c;
 	c->live = pc;
 	send_simple(c, WIRE_CONTACT_RESPONSE, WIRE_STATUS_PENDING);
@@ -632,7 +667,7 @@ on_msg(struct peer *p, const struct wire_msg *m, void *arg)
 		pc->req_sent = 0;
 		return session_start_alice(n, c, pc, m->u.ratchet_hello.pub);
 	case WIRE_RATCHET_RESET:
-		log_warn("contact %s: asked for a session reset", c->onion);
+		log_warn("contact %s: asked for a session reset", log_contact(c->id, c->onion));
 		return 0;
 	case WIRE_MSG:
 		return delivery_on_msg(n, c, m);
@@ -714,7 +749,7 @@ on_lost(struct peer *p, int reason, void *arg)
 	if (c != NULL && c->live == pc) {
 		c->live = NULL;
 		c->resumed = 0;
-		log_info("contact %s: disconnected (%s)", c->onion,
+		log_info("contact %s: disconnected (%s)", log_contact(c->id, c->onion),
 		    err_str(reason));
 		if (c->state == CONTACT_MUTUAL) {
 			(void)event_emit(n, RPC_EV_OFFLINE, json_pack(

@@ -133,6 +133,9 @@ struct node {
 	int refuse_requests;
 	int read_receipts;
 	int64_t old_proto_log_ms;	/* last "inbound, other version" log */
+	int max_requests;		/* pending requests kept (oldest go) */
+	long long requests_dropped;	/* since start: over max_requests */
+	long long requests_limited;	/* since start: by the rate limit */
 
 	struct event *expiry_ev;	/* next disappearing message */
 	int expiry_dirty;		/* an expiring row was written */

@@ -99,7 +99,8 @@ node_load_identity(struct node *n)
 	if ((r = store_commit(n->st)) != 0)
 		goto fail;
 	free(sealed);
-	log_info("created a new identity: %s", identity_onion(n->id));
+	log_info("created a new identity: %s",
+	    log_onion(identity_onion(n->id)));
 	return 0;
 fail:
 	free(sealed);
@@ -235,7 +236,7 @@ node_tor_cb(struct tor *t, const struct tor_status *ts, void *arg)
 			log_info("tor: bootstrapped");
 	}
 	if (published && !n->tor_published) {
-		log_info("onion %s published", identity_onion(n->id));
+		log_info("onion %s published", log_onion(identity_onion(n->id)));
 		(void)event_emit(n, RPC_EV_PUBLISHED, json_pack("{s:s}",
 		    "onion", identity_onion(n->id)));
 	}
@@ -302,7 +303,7 @@ node_up(struct node *n)
 		free(v);
 	}
 	n->up = 1;
-	log_info("identity %s", identity_onion(n->id));
+	log_info("identity %s", log_onion(identity_onion(n->id)));
 	/* Messages that expired while we were down go now. */
 	(void)expiry_run(n);
 	if ((r = conn_listen(n)) != 0)
@@ -412,6 +413,8 @@ node_open(struct node **out, struct event_base *base,
 	n->torrc_append = opts->torrc_append;
 	n->tor_control = opts->tor_control;
 	n->tor_password = opts->tor_password;
+	n->max_requests = opts->max_requests > 0 ? opts->max_requests :
+	    WARREN_MAX_PENDING;
 	n->commit_ev = evtimer_new(base, node_commit_cb, n);
 	n->ev_tail = &n->ev_head;
 	n->req_tokens = 20;
@@ -545,6 +548,11 @@ node_status(struct node *n)
 		    state, "progress", ts->progress, "summary", ts->summary,
 		    "tag", ts->tag, "published", ts->published, "restarts",
 		    ts->restarts, "error", ts->error);
+		json_object_set_new(t, "version", json_string(ts->version));
+		json_object_set_new(t, "pow", json_string(ts->pow == TOR_POW_ON ?
+		    "enabled" : ts->pow == TOR_POW_OFF ? "unavailable" :
+		    "unknown"));
+		json_object_set_new(t, "pow_note", json_string(ts->pow_note));
 	}
 	json_object_set_new(s, "tor", t);
 	if (n->up) {
@@ -559,6 +567,12 @@ node_status(struct node *n)
 		}
 		json_object_set_new(s, "contacts", json_integer(k));
 		json_object_set_new(s, "requests", json_integer(req));
+		json_object_set_new(s, "requests_max",
+		    json_integer(n->max_requests));
+		json_object_set_new(s, "requests_dropped",
+		    json_integer(n->requests_dropped));
+		json_object_set_new(s, "requests_rate_limited",
+		    json_integer(n->requests_limited));
 		json_object_set_new(s, "online",
 		    json_integer(contacts_online(n)));
 		json_object_set_new(s, "refuse_requests",

@@ -65,7 +65,7 @@ session_alert(struct node *n, struct contact *c)
 	int r;
 
 	log_warn("contact %s: session re-established; verify this contact",
-	    c->onion);
+	    log_contact(c->id, c->onion));
 	c->verified = 0;
 	c->flags |= CF_ALERT;
 	if ((r = message_note(n, c, "security: the encrypted session was set "

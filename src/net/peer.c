@@ -315,7 +315,8 @@ peer_up(struct peer *p)
 	p->state = PEER_S_UP;
 	event_del(p->hs_ev);
 	peer_alive(p);
-	log_debug("peer %p: up with %s (%s)", (void *)p, p->remote_onion,
+	log_debug("peer %p: up with %s (%s)", (void *)p,
+	    log_onion(p->remote_onion),
 	    pol == PEER_FULL ? "contact" : "request only");
 	if (p->cbs.up != NULL)
 		p->cbs.up(p, p->arg);
