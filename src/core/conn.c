@@ -438,6 +438,8 @@ on_up(struct peer *p, void *arg)
 	    (c->state == CONTACT_MUTUAL && !(c->flags & CF_HAS_RATCHET))))
 		send_request(n, c);
 	else if (c->state == CONTACT_MUTUAL && (c->flags & CF_HAS_RATCHET)) {
+		/* Anything still unencrypted goes out after their RESUME. */
+		(void)delivery_encrypt_queued(n, c);
 		send_simple(c, WIRE_RESUME, c->recv_seq);
 		if (n->read_receipts && c->peer_receipts && c->read_seq > 0)
 			c->receipt_pending = 1;

@@ -465,7 +465,7 @@ delivery_on_msg(struct node *n, struct contact *c, const struct wire_msg *m)
 	uint8_t ad[8], *pt = NULL;
 	size_t ptlen = 0;
 	int64_t row = 0;
-	int r, dec;
+	int r, dec, could_send;
 
 	memset(&p, 0, sizeof p);
 	if (!(c->flags & CF_HAS_RATCHET) || c->state != CONTACT_MUTUAL) {
@@ -492,6 +492,7 @@ delivery_on_msg(struct node *n, struct contact *c, const struct wire_msg *m)
 		return ERR_PROTO;
 	if ((r = ratchet_get(n, c, &rc)) != 0)
 		return 0;
+	could_send = ratchet_can_send(rc);
 	ptlen = m->u.msg.ct_len - RATCHET_OVERHEAD;
 	pt = xmalloc(ptlen + 1);
 	store_be64(ad, seq);
@@ -518,7 +519,11 @@ delivery_on_msg(struct node *n, struct contact *c, const struct wire_msg *m)
 	if (c->ack_pending == 0)
 		c->ack_pending = 1;
 	c->last_seen = node_now_ms() / 1000;
-	r = contact_save(n, c);
+	if ((r = contact_save(n, c)) != 0)
+		goto out;
+	/* Their first message gave us a sending chain: what waited goes now. */
+	if (!could_send && ratchet_can_send(rc))
+		r = delivery_encrypt_queued(n, c);
 out:
 	if (pt != NULL) {
 		sodium_memzero(pt, ptlen);
