@@ -271,7 +271,12 @@ delivery_send_control(struct node *n, struct contact *c, int kind,
 	return r;
 }
 
-/* Encrypt every queued message the session can now carry. */
+/*
+ * Encrypt every queued message the session can now carry. After a session
+ * reset nothing goes until the user accepts the new session (CF_ALERT
+ * cleared by verify --confirm, send --force or resend): what was queued for
+ * the old session is held, not handed to whoever set up the new one.
+ */
 int
 delivery_encrypt_queued(struct node *n, struct contact *c)
 {
@@ -283,7 +288,7 @@ delivery_encrypt_queued(struct node *n, struct contact *c)
 	int64_t row;
 	int r, rc2, any = 0;
 
-	if (!(c->flags & CF_HAS_RATCHET))
+	if (!(c->flags & CF_HAS_RATCHET) || (c->flags & CF_ALERT))
 		return 0;
 	if ((r = ratchet_get(n, c, &rc)) != 0)
 		return r;
@@ -320,6 +325,20 @@ delivery_encrypt_queued(struct node *n, struct contact *c)
 		r = contact_save(n, c);
 	}
 	return r;
+}
+
+/* The user accepted the new session: release what was held. */
+int
+delivery_accept_session(struct node *n, struct contact *c)
+{
+	int r;
+
+	if (c->flags & CF_ALERT) {
+		c->flags &= ~CF_ALERT;
+		if ((r = contact_save(n, c)) != 0)
+			return r;
+	}
+	return delivery_encrypt_queued(n, c);
 }
 
 /* Say a timer in words: "5 min", "off". */

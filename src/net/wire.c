@@ -60,6 +60,7 @@ wire_check(const struct wire_msg *m)
 	case WIRE_HELLO:
 	case WIRE_PING:
 	case WIRE_PONG:
+	case WIRE_GOODBYE:
 	case WIRE_RATCHET_HELLO:
 	case WIRE_RATCHET_RESET:
 	case WIRE_ACK:
@@ -165,7 +166,7 @@ wire_encode(const struct wire_msg *m, uint8_t *out, size_t cap, size_t *len)
 		    m->type == WIRE_RESUME ? m->u.resume.next_expected :
 		    m->u.receipt.seq);
 		break;
-	default:	/* PING, PONG, RATCHET_RESET */
+	default:	/* PING, PONG, GOODBYE, RATCHET_RESET */
 		msgpack_pack_array(&pk, 1);
 		msgpack_pack_uint64(&pk, m->type);
 		break;
@@ -259,6 +260,7 @@ wire_fields(const msgpack_object *el, uint32_t n, struct wire_msg *m,
 		return wire_get_uint(&el[2], &m->u.hello.features);
 	case WIRE_PING:
 	case WIRE_PONG:
+	case WIRE_GOODBYE:
 	case WIRE_RATCHET_RESET:
 		return n == 1 ? 0 : ERR_PROTO;
 	case WIRE_CONTACT_REQUEST:
@@ -361,6 +363,7 @@ wire_equal(const struct wire_msg *a, const struct wire_msg *b)
 		    a->u.hello.features == b->u.hello.features;
 	case WIRE_PING:
 	case WIRE_PONG:
+	case WIRE_GOODBYE:
 	case WIRE_RATCHET_RESET:
 		return 1;
 	case WIRE_CONTACT_REQUEST:
@@ -403,6 +406,8 @@ wire_type_name(uint64_t type)
 		return "PING";
 	case WIRE_PONG:
 		return "PONG";
+	case WIRE_GOODBYE:
+		return "GOODBYE";
 	case WIRE_CONTACT_REQUEST:
 		return "CONTACT_REQUEST";
 	case WIRE_CONTACT_RESPONSE:
