@@ -51,6 +51,7 @@
 #define RPC_M_REQUESTS_LIST	"requests.list"
 #define RPC_M_MESSAGES_SEND	"messages.send"
 #define RPC_M_MESSAGES_LIST	"messages.list"
+#define RPC_M_MESSAGES_RESEND	"messages.resend"
 #define RPC_M_EVENTS_SUBSCRIBE	"events.subscribe"
 #define RPC_M_CONTACTS_TIMER	"contacts.set_timer"
 #define RPC_M_SETTINGS_GET	"settings.get"

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 #include <jansson.h>
@@ -247,6 +248,50 @@ node_tor_cb(struct tor *t, const struct tor_status *ts, void *arg)
 	n->tor_published = published;
 }
 
+/*
+ * How long tor outlives our connections when we leave: long enough to
+ * carry the GOODBYEs (and the ends of the streams) out of the process.
+ */
+#define TOR_LEAVE_MS	500
+
+/* Stop the tor that was kept for the GOODBYEs. */
+static void
+node_tor_gone(struct node *n)
+{
+	if (n->tor_leaving == NULL)
+		return;
+	if (n->tor_leave_ev != NULL)
+		evtimer_del(n->tor_leave_ev);
+	tor_free(n->tor_leaving);
+	n->tor_leaving = NULL;
+}
+
+/* The moment is over. */
+static void
+node_tor_leave_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	node_tor_gone(arg);
+}
+
+/* Stop tor TOR_LEAVE_MS from now (the loop runs on: a lock). */
+static void
+node_tor_leave(struct node *n)
+{
+	struct timeval tv = { 0, TOR_LEAVE_MS * 1000 };
+
+	node_tor_gone(n);
+	if (n->tor == NULL)
+		return;
+	if (n->tor_leave_ev == NULL)
+		n->tor_leave_ev = evtimer_new(n->base, node_tor_leave_cb, n);
+	n->tor_leaving = n->tor;
+	n->tor = NULL;
+	if (n->tor_leave_ev == NULL || evtimer_add(n->tor_leave_ev, &tv) != 0)
+		node_tor_gone(n);
+}
+
 /* Start tor and publish our onion. */
 static int
 node_start_tor(struct node *n)
@@ -257,6 +302,7 @@ node_start_tor(struct node *n)
 
 	if (n->no_tor)
 		return 0;
+	node_tor_gone(n);	/* unlocked at once: the old one goes first */
 	if ((r = identity_tor_blob(n->id, blob, sizeof blob)) != 0)
 		return r;
 	xasprintf(&target, "%s/peer.sock", n->dir);
@@ -350,10 +396,11 @@ node_export(struct node *n, const char *path, const char *pass, int keep)
 static void
 node_down(struct node *n)
 {
+	/* Peers hear that we leave; our events say they are offline. */
+	conn_goodbye_all(n);
 	node_flush(n);
 	conn_stop_all(n);
-	tor_free(n->tor);
-	n->tor = NULL;
+	node_tor_leave(n);
 	n->tor_progress = 0;
 	n->tor_published = 0;
 	contacts_free(n);
@@ -440,6 +487,13 @@ node_free(struct node *n)
 	if (n == NULL)
 		return;
 	node_down(n);
+	if (n->tor_leaving != NULL) {
+		/* No loop any more (shutdown): the moment passes here. */
+		usleep(TOR_LEAVE_MS * 1000);
+		node_tor_gone(n);
+	}
+	if (n->tor_leave_ev != NULL)
+		event_free(n->tor_leave_ev);
 	events_discard(n);
 	if (n->commit_ev != NULL)
 		event_free(n->commit_ev);

@@ -446,7 +446,7 @@ static int
 peer_request_allowed(uint64_t type)
 {
 	return type == WIRE_CONTACT_REQUEST || type == WIRE_PING ||
-	    type == WIRE_PONG;
+	    type == WIRE_PONG || type == WIRE_GOODBYE;
 }
 
 /* One transport frame. */
@@ -491,6 +491,10 @@ peer_read_frame(struct peer *p, struct evbuffer *in)
 			r = ERR_CLOSED;
 		break;
 	case WIRE_PONG:
+		break;
+	case WIRE_GOODBYE:
+		/* They are leaving: lost now, not after the keepalive. */
+		r = ERR_CLOSED;
 		break;
 	default:
 		r = p->cbs.msg(p, &m, p->arg);
@@ -641,6 +645,36 @@ peer_send(struct peer *p, const struct wire_msg *m)
 out:
 	sodium_memzero(pt, len);
 	return r;
+}
+
+/* Say GOODBYE and write it out now; see peer.h. */
+void
+peer_goodbye(struct peer *p)
+{
+	struct wire_msg m;
+	struct evbuffer *out;
+	evutil_socket_t fd;
+	int r, n = -1;
+
+	if (p == NULL || p->state != PEER_S_UP)
+		return;
+	memset(&m, 0, sizeof m);
+	m.type = WIRE_GOODBYE;
+	if ((r = peer_send(p, &m)) != 0) {
+		log_debug("peer %p: no GOODBYE: %s", (void *)p, err_str(r));
+		return;
+	}
+	/*
+	 * The loop may not run again (shutdown): write without it. The
+	 * bufferevent keeps the front of its output frozen for itself.
+	 */
+	if ((fd = bufferevent_getfd(p->bev)) >= 0) {
+		out = bufferevent_get_output(p->bev);
+		evbuffer_unfreeze(out, 1);
+		n = evbuffer_write(out, fd);
+		evbuffer_freeze(out, 1);
+	}
+	log_debug("peer %p: GOODBYE (%d bytes written)", (void *)p, n);
 }
 
 /* Close after flushing; see peer.h. */

@@ -53,7 +53,7 @@ struct peer;	/* opaque */
 
 enum peer_policy {
 	PEER_REJECT,		/* close now */
-	PEER_REQUEST_ONLY,	/* unknown: CONTACT_REQUEST, PING, PONG only */
+	PEER_REQUEST_ONLY,	/* unknown: CONTACT_REQUEST, PING, PONG, GOODBYE */
 	PEER_FULL		/* a contact: everything */
 };
 
@@ -130,6 +130,13 @@ int peer_send(struct peer *, const struct wire_msg *);
  * then on_lost(reason). Does nothing if already closing.
  */
 void peer_close(struct peer *, int reason);
+/*
+ * Tell an up peer we are leaving (shutdown, lock): queue a GOODBYE frame
+ * and write out as much as the socket takes now, without the event loop.
+ * Best effort; the caller then frees or closes the peer. Accepts NULL.
+ * A peer that receives GOODBYE is lost at once (reason ERR_CLOSED).
+ */
+void peer_goodbye(struct peer *);
 /* Free at once, with no on_lost if it has not come yet. Accepts NULL. */
 void peer_free(struct peer *);
 

@@ -31,7 +31,9 @@
  * After it: request [TEXT] (a CONTACT_REQUEST carrying the nick NICK,
  * "evil" by default; with -n, COUNT of them each from a fresh identity on
  * its own connection), ping [N], hold (answer
- * PINGs until -w runs out), oversize (a length over the frame limit),
+ * PINGs until -w runs out), pinghold (the same, sending a PING of its
+ * own every 5 s; with -n it comes back, as a new identity, a second
+ * after each close), oversize (a length over the frame limit),
  * zerolen, truncated (half a frame, then close), short (a frame shorter
  * than one padded block), badtag (a corrupted ciphertext), garbage (valid
  * ciphertext of random bytes), bigarray (msgpack array of 2^32-1
@@ -453,6 +455,34 @@ do_hold(struct evil *e)
 	printf("%s\n", r == ERR_TIMEOUT || r == 0 ? "open" : "closed");
 }
 
+/* Hold the connection and PING every 5 s until the wait runs out. */
+static void
+do_pinghold(struct evil *e)
+{
+	long long end = now_ms() + e->wait_ms, next;
+	struct wire_msg m;
+	int r;
+
+	for (;;) {
+		memset(&m, 0, sizeof m);
+		m.type = WIRE_PING;
+		if (send_msg(e, &m) != 0)
+			break;
+		next = now_ms() + 5000;
+		if (next > end)
+			next = end;
+		while ((r = recv_msg(e, &m, next)) == 0)
+			;
+		if (r != ERR_TIMEOUT)
+			break;
+		if (now_ms() >= end) {
+			printf("open\n");
+			return;
+		}
+	}
+	printf("closed\n");
+}
+
 /* The hostile frames after the handshake. -1: unknown action. */
 static int
 do_hostile(struct evil *e, const char *act)
@@ -710,6 +740,9 @@ main(int argc, char **argv)
 			} else if (strcmp(act, "hold") == 0) {
 				do_hold(&e);
 				r = 0;
+			} else if (strcmp(act, "pinghold") == 0) {
+				do_pinghold(&e);
+				r = 0;
 			} else
 				r = do_hostile(&e, act);
 			if (r != 0) {
@@ -722,6 +755,8 @@ main(int argc, char **argv)
 		stop(&e);
 		identity_free(e.id);
 		e.id = NULL;
+		if (strcmp(act, "pinghold") == 0 && i + 1 < count)
+			sleep(1);
 	}
 	return rc;
 }

@@ -4,6 +4,7 @@
  * keepalive, backpressure; and the unix listener. A hand-driven
  * initiator ("manual") plays a peer that lies or goes silent.
  */
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -416,6 +417,46 @@ enum {
 	MANUAL_SIGN_TWIN,	/* as -A, with the scalar -a (valid for -A) */
 	MANUAL_SIGN_NONE	/* 64 zero bytes */
 };
+
+/*
+ * GOODBYE: peer_goodbye writes it to the socket itself (no loop turn in
+ * between, as at shutdown); the other side is lost with ERR_CLOSED at
+ * once (the sender keeps its end open), also under the request-only
+ * policy, and the frame never reaches the owner.
+ */
+static void
+test_peer_goodbye(void)
+{
+	struct side a, b;
+	struct peer_cfg cfg;
+	int sv[2], i, queued;
+
+	peer_cfg_default(&cfg);
+	for (i = 0; i < 2; i++) {
+		side_init(&a, PEER_FULL);
+		side_init(&b, i == 0 ? PEER_FULL : PEER_REQUEST_ONLY);
+		connect_ab(&a, &b, identity_ed_pk(id_b), &cfg, sv);
+		CHECK(run_until(&a.up, &b.up, 5000));
+		queued = 0;
+		if (i == 0) {
+			peer_goodbye(b.p);
+			CHECK(ioctl(sv[0], FIONREAD, &queued) == 0);
+			CHECK(queued > 0);
+			CHECK(run_until(&a.lost, NULL, 5000));
+			CHECK_INT(a.reason, ERR_CLOSED);
+			CHECK_INT(a.nmsg, 0);
+		} else {
+			peer_goodbye(a.p);
+			CHECK(ioctl(sv[1], FIONREAD, &queued) == 0);
+			CHECK(queued > 0);
+			CHECK(run_until(&b.lost, NULL, 5000));
+			CHECK_INT(b.reason, ERR_CLOSED);
+			CHECK_INT(b.nmsg, 0);
+		}
+		CHECK(run_until(&a.lost, &b.lost, 5000));
+	}
+	peer_goodbye(NULL);	/* accepted */
+}
 
 /* A hand-driven initiator: may lie in HELLO, send raw bytes, go silent. */
 struct manual {
@@ -1021,6 +1062,7 @@ main(void)
 	RUN(test_peer_wrong_responder_key);
 	RUN(test_peer_policy);
 	RUN(test_peer_owner_closes);
+	RUN(test_peer_goodbye);
 	RUN(test_peer_hello_key_mismatch);
 	RUN(test_peer_hello_negated_key);
 	RUN(test_peer_bad_preamble);
