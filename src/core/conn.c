@@ -750,8 +750,15 @@ on_msg(struct peer *p, const struct wire_msg *m, void *arg)
 		peer_wipe_secret(p);
 		return r;
 	}
-	if (!pc->outbound)
-		peer_wipe_secret(p);	/* they did not ask first */
+	/*
+	 * They did not ask first: no session can start here, unless this is
+	 * the RESUME of a contact whose session we dropped, which we answer
+	 * with RATCHET_RESET; then their CONTACT_REQUEST may follow (after
+	 * anything else they had queued) and needs the secret.
+	 */
+	if (!pc->outbound && !pc->reset_sent && !(m->type == WIRE_RESUME &&
+	    c != NULL && c->live == pc && !(c->flags & CF_HAS_RATCHET)))
+		peer_wipe_secret(p);
 	if (c == NULL || c->live != pc)
 		return 0;	/* superseded or unknown: ignore */
 	switch (m->type) {
@@ -800,8 +807,10 @@ on_msg(struct peer *p, const struct wire_msg *m, void *arg)
 			 */
 			if (!pc->outbound && !c->resumed) {
 				c->resumed = 1;
+				pc->reset_sent = 1;
 				send_simple(c, WIRE_RATCHET_RESET, 0);
-			}
+			} else if (!pc->reset_sent)
+				peer_wipe_secret(p);
 			return 0;
 		}
 		return delivery_on_resume(n, c, m->u.resume.next_expected);

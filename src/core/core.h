@@ -92,6 +92,7 @@ struct pconn {
 	int outbound;
 	int released;			/* listener_release done */
 	int req_sent;			/* our CONTACT_REQUEST went on it */
+	int reset_sent;			/* we asked them to ask (inbound) */
 	int stranger;			/* counted in node.strangers */
 	struct event *deadline;		/* a stranger's hard deadline */
 	struct pconn *next;
