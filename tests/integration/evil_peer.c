@@ -289,7 +289,7 @@ await_close(struct evil *e)
 	}
 }
 
-/* Preamble, XK msg1..msg3 with our HELLO, split. 0 or ERR_*. */
+/* Preamble, XKhfs msg1..msg3 with our HELLO, split. 0 or ERR_*. */
 static int
 handshake(struct evil *e)
 {
@@ -308,7 +308,7 @@ handshake(struct evil *e)
 	memcpy(prologue + sizeof PEER_PROLOGUE - 1, e->onion, ONION_LEN);
 	if (ed_pk_to_x(rs, e->remote_ed_pk) != 0)
 		return ERR_CRYPTO;
-	hs = noise_hs_new(NOISE_INITIATOR, identity_x_sk(e->id),
+	hs = noise_hs_new_hfs(NOISE_INITIATOR, identity_x_sk(e->id),
 	    identity_x_pk(e->id), rs, prologue, sizeof prologue);
 	if (hs == NULL)
 		return ERR_CRYPTO;
