@@ -179,22 +179,34 @@ invntt(struct poly *f)
 		f->c[j] = mulq(f->c[j], 3303);
 }
 
-/* Algorithms 11 and 12: r += a * b in the NTT domain. */
+/*
+ * Algorithms 11 and 12, summed: r = init + sum a[j] * b[j] (j < K) in the
+ * NTT domain (init may be NULL: zero). Each product term is below 2 q^2,
+ * so K of them and init fit a uint32_t unreduced; one reduction at the end.
+ */
 static void
-basemul_add(struct poly *r, const struct poly *a, const struct poly *b)
+dot(struct poly *r, const struct poly a[K], const struct poly b[K],
+    const struct poly *init)
 {
-	unsigned int i;
+	uint32_t acc[N];
+	unsigned int i, j;
 	const uint16_t *x, *y;
-	uint16_t c0, c1;
 
-	for (i = 0; i < N / 2; i++) {
-		x = a->c + 2 * i;
-		y = b->c + 2 * i;
-		c0 = addq(mulq(x[0], y[0]), mulq(mulq(x[1], y[1]), gammas[i]));
-		c1 = reduce((uint32_t)x[0] * y[1] + (uint32_t)x[1] * y[0]);
-		r->c[2 * i] = addq(r->c[2 * i], c0);
-		r->c[2 * i + 1] = addq(r->c[2 * i + 1], c1);
+	for (i = 0; i < N; i++)
+		acc[i] = init != NULL ? init->c[i] : 0;
+	for (j = 0; j < K; j++) {
+		for (i = 0; i < N / 2; i++) {
+			x = a[j].c + 2 * i;
+			y = b[j].c + 2 * i;
+			acc[2 * i] += (uint32_t)x[0] * y[0] +
+			    (uint32_t)mulq(x[1], y[1]) * gammas[i];
+			acc[2 * i + 1] += (uint32_t)x[0] * y[1] +
+			    (uint32_t)x[1] * y[0];
+		}
 	}
+	for (i = 0; i < N; i++)
+		r->c[i] = reduce(acc[i]);
+	sodium_memzero(acc, sizeof acc);
 }
 
 static void
@@ -347,7 +359,7 @@ pke_keygen(uint8_t ek[MLKEM768_EK_LEN], uint8_t dk[PKE_LEN],
 {
 	struct poly a[K][K], s[K], e[K], t;
 	uint8_t rs[64], kb = K;
-	unsigned int i, j;
+	unsigned int i;
 
 	hash_g(rs, d, 32, &kb, 1);	/* rho = rs[0..32), sigma = rs[32..) */
 	MLKEM_PUBLIC(rs, 32);		/* rho is part of ek */
@@ -359,9 +371,7 @@ pke_keygen(uint8_t ek[MLKEM768_EK_LEN], uint8_t dk[PKE_LEN],
 		ntt(&e[i]);
 	}
 	for (i = 0; i < K; i++) {
-		t = e[i];
-		for (j = 0; j < K; j++)
-			basemul_add(&t, &a[i][j], &s[j]);
+		dot(&t, a[i], s, &e[i]);
 		byte_encode(ek + i * POLY12, &t, 12);
 		byte_encode(dk + i * POLY12, &s[i], 12);
 	}
@@ -388,9 +398,7 @@ pke_encrypt(uint8_t ct[MLKEM768_CT_LEN], const uint8_t ek[MLKEM768_EK_LEN],
 		ntt(&y[i]);
 	}
 	for (i = 0; i < K; i++) {
-		memset(&u, 0, sizeof u);
-		for (j = 0; j < K; j++)
-			basemul_add(&u, &a[i][j], &y[j]);
+		dot(&u, a[i], y, NULL);
 		invntt(&u);
 		sample_cbd(&mu, r, (uint8_t)(K + i));	/* e1[i] */
 		poly_add(&u, &mu);
@@ -398,9 +406,7 @@ pke_encrypt(uint8_t ct[MLKEM768_CT_LEN], const uint8_t ek[MLKEM768_EK_LEN],
 			u.c[j] = compress(u.c[j], DU);
 		byte_encode(ct + i * (N * DU / 8), &u, DU);
 	}
-	memset(&v, 0, sizeof v);
-	for (j = 0; j < K; j++)
-		basemul_add(&v, &t[j], &y[j]);
+	dot(&v, t, y, NULL);
 	invntt(&v);
 	sample_cbd(&mu, r, 2 * K);			/* e2 */
 	poly_add(&v, &mu);
@@ -422,24 +428,23 @@ static void
 pke_decrypt(uint8_t m[32], const uint8_t dk[PKE_LEN],
     const uint8_t ct[MLKEM768_CT_LEN])
 {
-	struct poly s, u, v, w;
+	struct poly s[K], u[K], v, w;
 	unsigned int i, j;
 
-	memset(&w, 0, sizeof w);
 	for (i = 0; i < K; i++) {
-		byte_decode(&u, ct + i * (N * DU / 8), DU);
+		byte_decode(&u[i], ct + i * (N * DU / 8), DU);
 		for (j = 0; j < N; j++)
-			u.c[j] = decompress(u.c[j], DU);
-		ntt(&u);
-		decode12(&s, dk + i * POLY12);
-		basemul_add(&w, &s, &u);
+			u[i].c[j] = decompress(u[i].c[j], DU);
+		ntt(&u[i]);
+		decode12(&s[i], dk + i * POLY12);
 	}
+	dot(&w, s, u, NULL);
 	invntt(&w);
 	byte_decode(&v, ct + CT_U, DV);
 	for (j = 0; j < N; j++)
 		v.c[j] = compress(subq(decompress(v.c[j], DV), w.c[j]), 1);
 	byte_encode(m, &v, 1);
-	sodium_memzero(&s, sizeof s);
+	sodium_memzero(s, sizeof s);
 	sodium_memzero(&v, sizeof v);
 	sodium_memzero(&w, sizeof w);
 }
