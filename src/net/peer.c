@@ -205,7 +205,8 @@ peer_hs_start(struct peer *p, const struct identity *self, const char *onion,
 
 	memcpy(prologue, PEER_PROLOGUE, sizeof PEER_PROLOGUE - 1);
 	memcpy(prologue + sizeof PEER_PROLOGUE - 1, onion, ONION_LEN);
-	p->hs = noise_hs_new(p->initiator ? NOISE_INITIATOR : NOISE_RESPONDER,
+	p->hs = noise_hs_new_hfs(p->initiator ? NOISE_INITIATOR :
+	    NOISE_RESPONDER,
 	    identity_x_sk(self), identity_x_pk(self), rs, prologue,
 	    sizeof prologue);
 	return p->hs == NULL ? ERR_CRYPTO : 0;

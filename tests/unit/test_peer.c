@@ -568,7 +568,7 @@ manual_start(struct manual *mc, struct side *b, const struct peer_cfg *cfg,
     const char *preamble, int do_hs, int sv[2])
 {
 	struct bufferevent *y;
-	uint8_t prologue[PEER_PROLOGUE_LEN], msg[64];
+	uint8_t prologue[PEER_PROLOGUE_LEN], msg[FRAME_MAX_HS];
 	size_t len;
 
 	memset(mc, 0, sizeof *mc);
@@ -585,7 +585,7 @@ manual_start(struct manual *mc, struct side *b, const struct peer_cfg *cfg,
 	memcpy(prologue, PEER_PROLOGUE, sizeof PEER_PROLOGUE - 1);
 	memcpy(prologue + sizeof PEER_PROLOGUE - 1, identity_onion(id_b),
 	    ONION_LEN);
-	mc->hs = noise_hs_new(NOISE_INITIATOR, identity_x_sk(self),
+	mc->hs = noise_hs_new_hfs(NOISE_INITIATOR, identity_x_sk(self),
 	    identity_x_pk(self), identity_x_pk(id_b), prologue,
 	    sizeof prologue);
 	CHECK_INT(noise_hs_write(mc->hs, NULL, 0, msg, sizeof msg, &len), 0);
