@@ -561,8 +561,13 @@ on_up(struct peer *p, void *arg)
 		if (n->read_receipts && c->peer_receipts && c->read_seq > 0)
 			c->receipt_pending = 1;
 	}
-	/* No session can start on a connection we dialled without asking. */
-	if (pc->outbound && !pc->req_sent)
+	/*
+	 * No session can start on a connection we dialled without asking,
+	 * unless they answer our RESUME with RATCHET_RESET (they dropped the
+	 * session): then we ask on it, and need the secret (on_msg).
+	 */
+	if (pc->outbound && !pc->req_sent && !(c->state == CONTACT_MUTUAL &&
+	    (c->flags & CF_HAS_RATCHET)))
 		peer_wipe_secret(p);
 	(void)node_commit(n);
 }
@@ -759,6 +764,10 @@ on_msg(struct peer *p, const struct wire_msg *m, void *arg)
 	if (!pc->outbound && !pc->reset_sent && !(m->type == WIRE_RESUME &&
 	    c != NULL && c->live == pc && !(c->flags & CF_HAS_RATCHET)))
 		peer_wipe_secret(p);
+	/* Dialled with a session: anything but RATCHET_RESET shows they
+	 * have one too. */
+	if (pc->outbound && !pc->req_sent && m->type != WIRE_RATCHET_RESET)
+		peer_wipe_secret(p);
 	if (c == NULL || c->live != pc)
 		return 0;	/* superseded or unknown: ignore */
 	switch (m->type) {
@@ -809,7 +818,7 @@ on_msg(struct peer *p, const struct wire_msg *m, void *arg)
 				c->resumed = 1;
 				pc->reset_sent = 1;
 				send_simple(c, WIRE_RATCHET_RESET, 0);
-			} else if (!pc->reset_sent)
+			} else if (!pc->outbound && !pc->reset_sent)
 				peer_wipe_secret(p);
 			return 0;
 		}
