@@ -36,8 +36,8 @@ _warren_commands()
 		_warren_cmd_cache=$(warren help 2>/dev/null |
 		    awk '/^  [a-z]/ { print $1 }')
 		[[ -n $_warren_cmd_cache ]] || _warren_cmd_cache="id status add
-requests accept reject block unblock remove rename contacts send chat timer
-log receive unread watch verify passwd export settings set unlock lock stop help"
+requests accept reject block unblock remove rename contacts send resend chat
+timer log receive unread watch verify passwd export settings set unlock lock stop help"
 	fi
 	printf '%s\n' $_warren_cmd_cache
 }
@@ -146,7 +146,7 @@ _warren()
 		    COMPREPLY=($(compgen -W "$(_warren_request_numbers)
 		    $(_warren_contacts requests)" -- "$cur"))
 		;;
-	block | unblock | remove | rename | chat)
+	block | unblock | remove | rename | chat | resend)
 		((argn == 1)) &&
 		    COMPREPLY=($(compgen -W "$(_warren_contacts contacts)" \
 		    -- "$cur"))

@@ -11,9 +11,12 @@
 #define WARREN_MAX_REQUEST_TEXT	2048	/* contact request greeting, bytes */
 #define WARREN_RPC_MAX_LINE	(1024 * 1024) /* one JSON-RPC request line */
 #define WARREN_HANDSHAKE_SECS	30	/* to finish preamble + Noise */
-#define WARREN_PING_SECS	60	/* idle time before PING */
-#define WARREN_IDLE_CLOSE_SECS	180	/* silence before closing */
+#define WARREN_PING_SECS	15	/* idle time before PING */
+#define WARREN_IDLE_CLOSE_SECS	27	/* silence before closing */
 #define WARREN_MAX_UNAUTH	32	/* concurrent unauthenticated conns */
+#define WARREN_MAX_PENDING	100	/* stored requests (--max-requests) */
+#define WARREN_MAX_STRANGERS	8	/* authenticated non-contacts at once */
+#define WARREN_STRANGER_SECS	30	/* a non-contact's whole stay */
 #define WARREN_MAX_SKIP		1000	/* ratchet skipped keys in all */
 
 #endif

@@ -57,6 +57,7 @@ int cmd_reject(struct cli *, int, char **);
 int cmd_remove(struct cli *, int, char **);
 int cmd_rename(struct cli *, int, char **);
 int cmd_requests(struct cli *, int, char **);
+int cmd_resend(struct cli *, int, char **);
 int cmd_send(struct cli *, int, char **);
 int cmd_set(struct cli *, int, char **);
 int cmd_settings(struct cli *, int, char **);

@@ -106,6 +106,19 @@ cmd_status(struct cli *cli, int argc, char **argv)
 		printf("tor:     %s%s%s%s%s\n", strcmp(state, "error") == 0 ?
 		    cli_red(cli) : "", state, cli_reset(cli),
 		    jstr(t, "error")[0] ? ": " : "", jstr(t, "error"));
+	if (json_object_get(t, "pow") != NULL) {
+		const char *pow = jstr(t, "pow");
+
+		if (strcmp(pow, "enabled") == 0)
+			printf("pow:     %senabled%s (onion-service proof-of-work "
+			    "defences, tor %s)\n", cli_green(cli),
+			    cli_reset(cli), jstr(t, "version"));
+		else if (strcmp(pow, "unavailable") == 0)
+			printf("pow:     %sunavailable%s: %s\n", cli_yellow(cli),
+			    cli_reset(cli), jstr(t, "pow_note"));
+		else
+			printf("pow:     not known yet\n");
+	}
 	if (strcmp(state, "disabled") != 0 &&
 	    !json_is_true(json_object_get(r, "locked")))
 		printf("onion:   %s\n",
@@ -122,6 +135,18 @@ cmd_status(struct cli *cli, int argc, char **argv)
 		    json_is_true(json_object_get(r, "refuse_requests")) ?
 		    "refused (only existing contacts can reach you)" :
 		    "accepted (rate-limited)");
+		if (json_object_get(r, "requests_max") != NULL)
+			printf("          %d of at most %d pending; since start "
+			    "%d dropped (oldest first), %d over the rate "
+			    "limit\n",
+			    (int)json_integer_value(json_object_get(r,
+			    "requests")),
+			    (int)json_integer_value(json_object_get(r,
+			    "requests_max")),
+			    (int)json_integer_value(json_object_get(r,
+			    "requests_dropped")),
+			    (int)json_integer_value(json_object_get(r,
+			    "requests_rate_limited")));
 		printf("receipts: read receipts %s\n",
 		    json_is_true(json_object_get(r, "read_receipts")) ?
 		    "on (shown when the contact has them on too)" : "off");

@@ -564,3 +564,27 @@ cmd_timer(struct cli *cli, int argc, char **argv)
 	json_decref(r);
 	return EXIT_OK;
 }
+
+/* warren resend CONTACT: accept a reset session, send what it held. */
+int
+cmd_resend(struct cli *cli, int argc, char **argv)
+{
+	json_t *r;
+	long long waiting;
+
+	if (argc != 2)
+		return cli_usage(cli_find("resend"), stderr);
+	r = cli_call(cli, "messages.resend", json_pack("{s:s}", "contact",
+	    argv[1]));
+	waiting = (long long)json_integer_value(json_object_get(r,
+	    "waiting"));
+	if (cli->json)
+		cli_print_json(r);
+	else if (waiting == 0)
+		printf("nothing waits for %s\n", jstr(r, "contact"));
+	else
+		printf("%lld message%s to %s on the way\n", waiting,
+		    waiting == 1 ? "" : "s", jstr(r, "contact"));
+	json_decref(r);
+	return EXIT_OK;
+}

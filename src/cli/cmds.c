@@ -51,6 +51,14 @@ const struct cli_cmd cli_cmds[] = {
 	    "--force sends although the contact's session was reset and not\n"
 	    "yet verified again (on a terminal you are asked instead).\n",
 	    cmd_send },
+	{ "resend", "CONTACT", "send messages held by a session reset",
+	    "After a contact's session was set up again (a security note in\n"
+	    "the conversation), messages you had queued for them are held\n"
+	    "until you accept the new session. Compare safety numbers and\n"
+	    "use 'warren verify CONTACT --confirm', or accept it without\n"
+	    "comparing with resend: the held messages are then encrypted\n"
+	    "for the new session and sent.\n",
+	    cmd_resend },
 	{ "chat", "CONTACT", "an interactive conversation",
 	    "Shows the last messages, then sends each line you type; incoming\n"
 	    "messages and delivery ticks appear as they come. Ctrl-D leaves.\n",

@@ -214,7 +214,7 @@ api_contact_add(struct node *n, const char *addr, const char *name,
 	if ((r = contact_create(n, onion, pk, name, CONTACT_OUT_REQUEST,
 	    text != NULL ? text : "", &c)) != 0 || (r = node_commit(n)) != 0)
 		return db_fail(n, err, r);
-	log_info("contact request to %s queued", onion);
+	log_info("contact request to %s queued", log_contact(c->id, c->onion));
 	conn_kick(n, c);
 	*res = contact_json(n, c);
 	return 0;
@@ -430,8 +430,8 @@ api_message_send(struct node *n, const char *who, const char *text,
 			    "compare safety numbers ('warren verify'), or send "
 			    "anyway with --force", c->name != NULL ? c->name :
 			    c->onion);
-		c->flags &= ~CF_ALERT;	/* acknowledged */
-		if ((r = contact_save(n, c)) != 0)
+		/* Acknowledged: what was held goes first, then this. */
+		if ((r = delivery_accept_session(n, c)) != 0)
 			return db_fail(n, err, r);
 	}
 	if ((r = delivery_queue(n, c, text, timer, &id)) != 0)
@@ -441,6 +441,42 @@ api_message_send(struct node *n, const char *who, const char *text,
 	    c->onion, "state", "queued");
 	if (c->live == NULL)
 		conn_kick(n, c);
+	return 0;
+}
+
+/*
+ * messages.resend {contact}: accept a reset session without verifying, so
+ * that the messages held since the reset are encrypted under it and sent.
+ * Without a reset, it sends whatever still waits (normally nothing).
+ */
+int
+api_message_resend(struct node *n, const char *who, json_t **res,
+    struct api_err *err)
+{
+	struct contact *c;
+	int r, alert;
+
+	if ((c = find(n, who, err)) == NULL)
+		return -1;
+	if (c->state == CONTACT_BLOCKED)
+		return api_fail(err, API_E_BLOCKED, "%s is blocked", c->onion);
+	if (c->state != CONTACT_MUTUAL || !(c->flags & CF_HAS_RATCHET))
+		return api_fail(err, API_E_STATE, "the session with %s is not "
+		    "set up yet; queued messages go once it is", c->onion);
+	alert = (c->flags & CF_ALERT) != 0;
+	if ((r = node_txn(n)) != 0 ||
+	    (r = delivery_accept_session(n, c)) != 0 ||
+	    (alert && (r = changed(n, c->onion, c->name, "accepted")) != 0) ||
+	    (r = node_commit(n)) != 0)
+		return db_fail(n, err, r);
+	if (alert)
+		log_info("contact %s: new session accepted",
+		    log_contact(c->id, c->onion));
+	if (c->live == NULL && conn_wanted(n, c))
+		conn_kick(n, c);
+	*res = json_pack("{s:s, s:s?, s:b, s:i}", "contact", c->onion,
+	    "name", c->name, "accepted", alert, "waiting",
+	    delivery_outbox_count(n, c));
 	return 0;
 }
 

@@ -59,6 +59,8 @@ int api_contact_list(struct node *, int requests, json_t **,
     struct api_err *);
 int api_message_send(struct node *, const char *who, const char *text,
     int64_t timer, int force, json_t **, struct api_err *);
+int api_message_resend(struct node *, const char *who, json_t **,
+    struct api_err *);
 int api_contact_set_timer(struct node *, const char *who, json_int_t secs,
     json_t **, struct api_err *);
 int api_settings_get(struct node *, json_t **, struct api_err *);

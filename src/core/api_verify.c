@@ -33,8 +33,9 @@ api_contact_verify(struct node *n, const char *who, int confirm,
 		    err_str(r));
 	if (confirm && (!c->verified || (c->flags & CF_ALERT))) {
 		c->verified = 1;
-		c->flags &= ~CF_ALERT;	/* compared in person: acknowledged */
-		if ((r = contact_save(n, c)) != 0) {
+		/* Compared in person: acknowledged; held messages go now. */
+		if ((r = contact_save(n, c)) != 0 ||
+		    (r = delivery_accept_session(n, c)) != 0) {
 			c->verified = 0;
 			return api_fail(err, API_E_INTERNAL, "storage failed: "
 			    "%s", err_str(r));
@@ -45,7 +46,9 @@ api_contact_verify(struct node *n, const char *who, int confirm,
 		    (r = node_commit(n)) != 0)
 			return api_fail(err, API_E_INTERNAL, "storage failed: "
 			    "%s", err_str(r));
-		log_info("contact %s marked verified", c->onion);
+		log_info("contact %s marked verified", log_contact(c->id, c->onion));
+		if (c->live == NULL && conn_wanted(n, c))
+			conn_kick(n, c);
 	}
 	*res = json_pack("{s:s, s:s?, s:s, s:b}", "address", c->onion,
 	    "name", c->name, "safety_number", digits,

@@ -72,6 +72,10 @@ pconn_free(struct pconn *pc)
 	}
 	if (!pc->outbound && !pc->released && n->lis != NULL)
 		listener_release(n->lis);
+	if (pc->stranger)
+		n->strangers--;
+	if (pc->deadline != NULL)
+		event_free(pc->deadline);
 	free(pc);
 }
 
@@ -106,6 +110,44 @@ conn_listen(struct node *n)
 		log_error("cannot listen on %s: %s", path, err_str(r));
 	free(path);
 	return r;
+}
+
+/* A contact's live connection is up: say so once (contacts only). */
+static void
+conn_online(struct node *n, struct contact *c)
+{
+	if (c->announced || c->state != CONTACT_MUTUAL || c->live == NULL ||
+	    !peer_is_up(c->live->peer))
+		return;
+	c->announced = 1;
+	c->last_seen = node_now_ms() / 1000;
+	(void)contact_save(n, c);
+	(void)event_emit(n, RPC_EV_ONLINE, json_pack("{s:s, s:s?}",
+	    "contact", c->onion, "name", c->name));
+}
+
+/* The live connection ended (lost, blocked, removed, leaving): say so. */
+static void
+conn_offline(struct node *n, struct contact *c)
+{
+	if (!c->announced)
+		return;
+	c->announced = 0;
+	(void)event_emit(n, RPC_EV_OFFLINE, json_pack("{s:s, s:s?}",
+	    "contact", c->onion, "name", c->name));
+}
+
+/* Leaving: tell every peer, and record every contact as offline. */
+void
+conn_goodbye_all(struct node *n)
+{
+	struct contact *c;
+	struct pconn *pc;
+
+	for (pc = n->conns; pc != NULL; pc = pc->next)
+		peer_goodbye(pc->peer);
+	for (c = n->contacts; c != NULL; c = c->next)
+		conn_offline(n, c);
 }
 
 /* Close everything (shutdown or lock). */
@@ -164,7 +206,7 @@ on_socks(struct bufferevent *bev, int err, uint8_t rep, const char *reason,
 
 	c->dialing = NULL;
 	if (bev == NULL) {
-		log_info("contact %s: cannot connect: %s", c->onion, reason);
+		log_info("contact %s: cannot connect: %s", log_contact(c->id, c->onion), reason);
 		if (rep == 0xf0 && ++c->f0_count >= NEWNYM_AFTER_F0 &&
 		    n->tor != NULL) {
 			/* Tor caches failed descriptor fetches; forget them. */
@@ -187,13 +229,14 @@ on_socks(struct bufferevent *bev, int err, uint8_t rep, const char *reason,
 		conn_schedule(n, c);
 		return;
 	}
-	log_debug("contact %s: dialled", c->onion);
+	log_debug("contact %s: dialled", log_contact(c->id, c->onion));
 }
 
 /* Dial now. */
 void
 conn_kick(struct node *n, struct contact *c)
 {
+	struct pconn *pc;
 	const char *socks;
 	char iso[33];
 	uint8_t h[16];
@@ -201,6 +244,12 @@ conn_kick(struct node *n, struct contact *c)
 	if (c->deleted || c->dialing != NULL || c->live != NULL ||
 	    c->state == CONTACT_BLOCKED)
 		return;
+	/* A connection from them while they were a stranger is no use now. */
+	for (pc = n->conns; pc != NULL; pc = pc->next)
+		if (pc->c == NULL && !pc->outbound && peer_remote_onion(
+		    pc->peer) != NULL && strcmp(peer_remote_onion(pc->peer),
+		    c->onion) == 0)
+			peer_close(pc->peer, ERR_CLOSED);
 	if (n->tor == NULL || (socks = tor_socks_addr(n->tor)) == NULL ||
 	    tor_status(n->tor)->progress < 100) {
 		/* Tor is not ready: try again when it is (see node.c). */
@@ -269,6 +318,7 @@ conn_drop_contact(struct node *n, struct contact *c)
 		}
 	}
 	c->live = NULL;
+	conn_offline(n, c);
 }
 
 /* Who may talk to us, and how much. */
@@ -304,7 +354,7 @@ on_policy(struct peer *p, const uint8_t ed_pk[32], const char *onion,
 	}
 	switch (c->state) {
 	case CONTACT_BLOCKED:
-		log_info("peer %s is blocked: closed", onion);
+		log_info("peer %s is blocked: closed", log_onion(onion));
 		return PEER_REJECT;
 	case CONTACT_IN_REQUEST:
 		return PEER_REQUEST_ONLY;
@@ -334,6 +384,58 @@ conn_release(struct node *n, struct pconn *pc)
 		pc->released = 1;
 		listener_release(n->lis);
 	}
+}
+
+/* A stranger's time is up (PINGs or not): close. */
+static void
+on_stranger_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	struct pconn *pc = arg;
+
+	(void)fd;
+	(void)what;
+	log_debug("peer: a non-contact stayed %d s: closed",
+	    WARREN_STRANGER_SECS);
+	peer_close(pc->peer, ERR_TIMEOUT);
+}
+
+/*
+ * A non-contact (unknown, or its request is pending) finished the
+ * handshake. It may ask (one request, answered and closed) within
+ * WARREN_STRANGER_SECS, whatever it sends meanwhile, and at most
+ * WARREN_MAX_STRANGERS of them stay at once; it leaves the listener's
+ * handshake cap, so that strangers never crowd out contacts.
+ */
+static void
+stranger_admit(struct node *n, struct pconn *pc)
+{
+	struct timeval tv = { WARREN_STRANGER_SECS, 0 };
+
+	if (n->strangers >= WARREN_MAX_STRANGERS) {
+		log_debug("peer: %d non-contacts connected, closing one",
+		    n->strangers);
+		peer_close(pc->peer, ERR_RATE);
+		return;
+	}
+	n->strangers++;
+	pc->stranger = 1;
+	conn_release(n, pc);
+	if (pc->deadline == NULL)
+		pc->deadline = evtimer_new(n->base, on_stranger_deadline, pc);
+	if (pc->deadline != NULL)
+		evtimer_add(pc->deadline, &tv);
+}
+
+/* The stranger became a contact (accepted while connected). */
+static void
+stranger_end(struct node *n, struct pconn *pc)
+{
+	if (!pc->stranger)
+		return;
+	pc->stranger = 0;
+	n->strangers--;
+	if (pc->deadline != NULL)
+		evtimer_del(pc->deadline);
 }
 
 /* Send a CONTACT_REQUEST (we dialled and want to be contacts). */
@@ -419,15 +521,17 @@ on_up(struct peer *p, void *arg)
 
 	c = contact_by_onion(n, peer_remote_onion(p));
 	pc->c = c;
-	if (c == NULL || c->state == CONTACT_IN_REQUEST)
-		return;	/* may only ask; keeps its unauthenticated slot */
+	if (c == NULL || c->state == CONTACT_IN_REQUEST) {
+		stranger_admit(n, pc);	/* may only ask, briefly */
+		return;
+	}
 	conn_release(n, pc);
 	old = c->live;
 	was_online = old != NULL && peer_is_up(old->peer);
 	if (old != NULL && old != pc) {
 		if (was_online && !keep_new(n, old, pc)) {
 			log_debug("contact %s: duplicate connection closed",
-			    c->onion);
+			    log_contact(c->id, c->onion));
 			pc->c = NULL;
 			peer_close(p, ERR_EXISTS);
 			return;
@@ -443,27 +547,61 @@ on_up(struct peer *p, void *arg)
 	c->dialing = NULL;
 	if (c->dial_timer != NULL)
 		evtimer_del(c->dial_timer);
-	log_info("contact %s: connected (%s)", c->onion,
+	log_info("contact %s: connected (%s)", log_contact(c->id, c->onion),
 	    pc->outbound ? "outbound" : "inbound");
 	/* Only contacts: a stranger must not be able to fill the log. */
-	if (!was_online && c->state == CONTACT_MUTUAL) {
-		c->last_seen = node_now_ms() / 1000;
-		(void)contact_save(n, c);
-		(void)event_emit(n, RPC_EV_ONLINE, json_pack("{s:s, s:s?}",
-		    "contact", c->onion, "name", c->name));
-	}
+	conn_online(n, c);
 	if (pc->outbound && (c->state == CONTACT_OUT_REQUEST ||
 	    (c->state == CONTACT_MUTUAL && !(c->flags & CF_HAS_RATCHET))))
 		send_request(n, c);
 	else if (c->state == CONTACT_MUTUAL && (c->flags & CF_HAS_RATCHET)) {
+		/* Anything still unencrypted goes out after their RESUME. */
+		(void)delivery_encrypt_queued(n, c);
 		send_simple(c, WIRE_RESUME, c->recv_seq);
 		if (n->read_receipts && c->peer_receipts && c->read_seq > 0)
 			c->receipt_pending = 1;
 	}
-	/* No session can start on a connection we dialled without asking. */
-	if (pc->outbound && !pc->req_sent)
+	/*
+	 * No session can start on a connection we dialled without asking,
+	 * unless they answer our RESUME with RATCHET_RESET (they dropped the
+	 * session): then we ask on it, and need the secret (on_msg).
+	 */
+	if (pc->outbound && !pc->req_sent && !(c->state == CONTACT_MUTUAL &&
+	    (c->flags & CF_HAS_RATCHET)))
 		peer_wipe_secret(p);
 	(void)node_commit(n);
+}
+
+/* Keep fewer than max_requests pending requests: the oldest go. */
+static int
+request_make_room(struct node *n)
+{
+	struct contact *c, *old;
+	int k, r;
+
+	for (;;) {
+		k = 0;
+		old = NULL;
+		for (c = n->contacts; c != NULL; c = c->next) {
+			if (c->state != CONTACT_IN_REQUEST)
+				continue;
+			k++;
+			if (old == NULL || c->created < old->created ||
+			    (c->created == old->created && c->id < old->id))
+				old = c;
+		}
+		if (old == NULL || k < n->max_requests)
+			return 0;
+		if ((r = event_emit(n, RPC_EV_REQ_DROPPED, json_pack("{s:s, "
+		    "s:s?, s:s}", "contact", old->onion, "name", old->name,
+		    "reason", "too many pending requests"))) != 0)
+			return r;
+		log_info("contact request %s dropped: more than %d pending",
+		    log_contact(old->id, old->onion), n->max_requests);
+		if ((r = contact_delete(n, old)) != 0)
+			return r;
+		n->requests_dropped++;
+	}
 }
 
 /* Take in a request from an unknown peer, rate-limited. */
@@ -484,10 +622,13 @@ request_from_unknown(struct node *n, struct pconn *pc,
 	n->req_refill_ms = now;
 	if (n->req_tokens < 1) {
 		log_info("contact request from %s dropped: rate limit",
-		    peer_remote_onion(pc->peer));
+		    log_onion(peer_remote_onion(pc->peer)));
+		n->requests_limited++;
 		return ERR_RATE;
 	}
 	n->req_tokens -= 1;
+	if ((r = request_make_room(n)) != 0)
+		return r;
 	memcpy(nick, m->u.request.nick, m->u.request.nick_len);
 	nick[m->u.request.nick_len] = '\0';
 	text = xstrndup(m->u.request.text, m->u.request.text_len);
@@ -500,7 +641,7 @@ request_from_unknown(struct node *n, struct pconn *pc,
 	free(text);
 	if (r != 0 || (r = node_commit(n)) != 0)
 		return r;
-	log_info("contact request from %s", c->onion);
+	log_info("contact request from %s", log_contact(c->id, c->onion));
 	pc->c = c;
 	c->live = pc;
 	send_simple(c, WIRE_CONTACT_RESPONSE, WIRE_STATUS_PENDING);
@@ -549,7 +690,9 @@ on_request(struct node *n, struct pconn *pc, const struct wire_msg *m)
 	    "{s:s, s:s?}", "contact", c->onion, "name", c->name))) != 0)
 		return r;
 	peer_set_policy(pc->peer, PEER_FULL);
+	stranger_end(n, pc);
 	conn_release(n, pc);
+	conn_online(n, c);
 	send_simple(c, WIRE_CONTACT_RESPONSE, WIRE_STATUS_ACCEPTED);
 	return session_start_bob(n, c, pc);
 }
@@ -581,7 +724,10 @@ on_response(struct node *n, struct pconn *pc, const struct wire_msg *m)
 			    c->name))) != 0)
 				return r;
 		}
-		return contact_save(n, c);
+		if ((r = contact_save(n, c)) != 0)
+			return r;
+		conn_online(n, c);
+		return 0;
 	case WIRE_STATUS_REJECTED:
 		if (c->state != CONTACT_OUT_REQUEST)
 			return 0;
@@ -609,8 +755,19 @@ on_msg(struct peer *p, const struct wire_msg *m, void *arg)
 		peer_wipe_secret(p);
 		return r;
 	}
-	if (!pc->outbound)
-		peer_wipe_secret(p);	/* they did not ask first */
+	/*
+	 * They did not ask first: no session can start here, unless this is
+	 * the RESUME of a contact whose session we dropped, which we answer
+	 * with RATCHET_RESET; then their CONTACT_REQUEST may follow (after
+	 * anything else they had queued) and needs the secret.
+	 */
+	if (!pc->outbound && !pc->reset_sent && !(m->type == WIRE_RESUME &&
+	    c != NULL && c->live == pc && !(c->flags & CF_HAS_RATCHET)))
+		peer_wipe_secret(p);
+	/* Dialled with a session: anything but RATCHET_RESET shows they
+	 * have one too. */
+	if (pc->outbound && !pc->req_sent && m->type != WIRE_RATCHET_RESET)
+		peer_wipe_secret(p);
 	if (c == NULL || c->live != pc)
 		return 0;	/* superseded or unknown: ignore */
 	switch (m->type) {
@@ -632,15 +789,39 @@ on_msg(struct peer *p, const struct wire_msg *m, void *arg)
 		pc->req_sent = 0;
 		return session_start_alice(n, c, pc, m->u.ratchet_hello.pub);
 	case WIRE_RATCHET_RESET:
-		log_warn("contact %s: asked for a session reset", c->onion);
+		/*
+		 * They have no session with us (they removed and re-added
+		 * us) and reached us on our connection, where only we may
+		 * ask: ask, and the session is set up (loudly) as usual.
+		 */
+		if (pc->outbound && c->state == CONTACT_MUTUAL &&
+		    (c->flags & CF_HAS_RATCHET)) {
+			log_info("contact %s: has no session with us; asking",
+			    log_contact(c->id, c->onion));
+			send_request(n, c);
+			return 0;
+		}
+		log_warn("contact %s: asked for a session reset",
+		    log_contact(c->id, c->onion));
 		return 0;
 	case WIRE_MSG:
 		return delivery_on_msg(n, c, m);
 	case WIRE_ACK:
 		return delivery_on_ack(n, c, m->u.ack.seq);
 	case WIRE_RESUME:
-		if (!(c->flags & CF_HAS_RATCHET))
+		if (!(c->flags & CF_HAS_RATCHET)) {
+			/*
+			 * They kept a session we no longer have and dialled
+			 * us; we cannot ask on their connection: say so.
+			 */
+			if (!pc->outbound && !c->resumed) {
+				c->resumed = 1;
+				pc->reset_sent = 1;
+				send_simple(c, WIRE_RATCHET_RESET, 0);
+			} else if (!pc->outbound && !pc->reset_sent)
+				peer_wipe_secret(p);
 			return 0;
+		}
 		return delivery_on_resume(n, c, m->u.resume.next_expected);
 	case WIRE_RECEIPT:
 		return delivery_on_receipt(n, c, m->u.receipt.seq);
@@ -714,12 +895,10 @@ on_lost(struct peer *p, int reason, void *arg)
 	if (c != NULL && c->live == pc) {
 		c->live = NULL;
 		c->resumed = 0;
-		log_info("contact %s: disconnected (%s)", c->onion,
+		log_info("contact %s: disconnected (%s)", log_contact(c->id, c->onion),
 		    err_str(reason));
-		if (c->state == CONTACT_MUTUAL) {
-			(void)event_emit(n, RPC_EV_OFFLINE, json_pack(
-			    "{s:s, s:s?}", "contact", c->onion, "name",
-			    c->name));
+		if (c->announced) {
+			conn_offline(n, c);
 			(void)node_commit(n);
 		}
 		conn_schedule(n, c);
@@ -734,6 +913,8 @@ conn_accepted(struct node *n, struct contact *c)
 {
 	if (c->live != NULL && peer_is_up(c->live->peer)) {
 		peer_set_policy(c->live->peer, PEER_FULL);
+		stranger_end(n, c->live);
+		conn_online(n, c);
 		if (!c->live->outbound) {
 			send_simple(c, WIRE_CONTACT_RESPONSE,
 			    WIRE_STATUS_ACCEPTED);

@@ -66,6 +66,7 @@ struct contact {
 	struct node *node;
 	struct pconn *live;		/* the one connection we use */
 	int resumed;			/* peer's RESUME seen on live */
+	int announced;			/* contact.online emitted, offline not yet */
 	uint64_t tx_next;		/* next outbox seq to transmit on live */
 	int ack_pending;		/* after the commit: 1 ACK, 2 ACK + RESUME */
 	int flush_pending;		/* transmit after the commit */
@@ -91,6 +92,9 @@ struct pconn {
 	int outbound;
 	int released;			/* listener_release done */
 	int req_sent;			/* our CONTACT_REQUEST went on it */
+	int reset_sent;			/* we asked them to ask (inbound) */
+	int stranger;			/* counted in node.strangers */
+	struct event *deadline;		/* a stranger's hard deadline */
 	struct pconn *next;
 };
 
@@ -108,6 +112,8 @@ struct node {
 	struct store *st;
 	struct identity *id;
 	struct tor *tor;
+	struct tor *tor_leaving;		/* stopped a moment after node_down */
+	struct event *tor_leave_ev;
 	const struct node_sink *sink;	/* where events go (the RPC server) */
 	void *sink_arg;
 	struct listener *lis;
@@ -118,6 +124,7 @@ struct node {
 
 	struct contact *contacts;
 	struct pconn *conns;
+	int strangers;			/* up connections of non-contacts */
 
 	int txn_open;
 	int64_t last_commit_ms;
@@ -133,6 +140,9 @@ struct node {
 	int refuse_requests;
 	int read_receipts;
 	int64_t old_proto_log_ms;	/* last "inbound, other version" log */
+	int max_requests;		/* pending requests kept (oldest go) */
+	long long requests_dropped;	/* since start: over max_requests */
+	long long requests_limited;	/* since start: by the rate limit */
 
 	struct event *expiry_ev;	/* next disappearing message */
 	int expiry_dirty;		/* an expiring row was written */
@@ -239,8 +249,14 @@ void timer_words(char *, size_t, uint32_t);
 void expiry_schedule(struct node *);
 /* Delete what has expired now (and its events), then checkpoint. */
 int expiry_run(struct node *);
-/* Encrypt queued messages that can now be encrypted. */
+/* Encrypt queued messages that can now be encrypted (none while CF_ALERT). */
 int delivery_encrypt_queued(struct node *, struct contact *);
+/*
+ * The user accepted a reset session (inside node_txn): clear CF_ALERT and
+ * encrypt what was held; it goes out after the commit (or on the next
+ * connection, which the caller asks for with conn_kick).
+ */
+int delivery_accept_session(struct node *, struct contact *);
 int delivery_on_msg(struct node *, struct contact *, const struct wire_msg *);
 int delivery_on_ack(struct node *, struct contact *, uint64_t seq);
 int delivery_on_resume(struct node *, struct contact *, uint64_t next);
@@ -272,6 +288,8 @@ void conn_kick(struct node *, struct contact *);
 /* Arrange a redial later with backoff. */
 void conn_schedule(struct node *, struct contact *);
 void conn_drop_contact(struct node *, struct contact *);
+/* Leaving (shutdown, lock): GOODBYE to every peer, contacts offline. */
+void conn_goodbye_all(struct node *);
 int conn_send(struct contact *, const struct wire_msg *);
 /* Whether we still need a connection to c (something to send or set up). */
 int conn_wanted(struct node *, struct contact *);

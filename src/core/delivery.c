@@ -281,7 +281,12 @@ delivery_send_control(struct node *n, struct contact *c, int kind,
 	return r;
 }
 
-/* Encrypt every queued message the session can now carry. */
+/*
+ * Encrypt every queued message the session can now carry. After a session
+ * reset nothing goes until the user accepts the new session (CF_ALERT
+ * cleared by verify --confirm, send --force or resend): what was queued for
+ * the old session is held, not handed to whoever set up the new one.
+ */
 int
 delivery_encrypt_queued(struct node *n, struct contact *c)
 {
@@ -293,7 +298,7 @@ delivery_encrypt_queued(struct node *n, struct contact *c)
 	int64_t row;
 	int r, rc2, any = 0;
 
-	if (!(c->flags & CF_HAS_RATCHET))
+	if (!(c->flags & CF_HAS_RATCHET) || (c->flags & CF_ALERT))
 		return 0;
 	if ((r = ratchet_get(n, c, &rc)) != 0)
 		return r;
@@ -338,6 +343,20 @@ delivery_encrypt_queued(struct node *n, struct contact *c)
 		r = contact_save(n, c);
 	}
 	return r;
+}
+
+/* The user accepted the new session: release what was held. */
+int
+delivery_accept_session(struct node *n, struct contact *c)
+{
+	int r;
+
+	if (c->flags & CF_ALERT) {
+		c->flags &= ~CF_ALERT;
+		if ((r = contact_save(n, c)) != 0)
+			return r;
+	}
+	return delivery_encrypt_queued(n, c);
 }
 
 /* Say a timer in words: "5 min", "off". */
@@ -485,7 +504,7 @@ delivery_on_msg(struct node *n, struct contact *c, const struct wire_msg *m)
 	uint8_t ad[8], *pt = NULL;
 	size_t ptlen = 0;
 	int64_t row = 0;
-	int r, dec;
+	int r, dec, could_send;
 
 	memset(&p, 0, sizeof p);
 	if (!(c->flags & CF_HAS_RATCHET) || c->state != CONTACT_MUTUAL) {
@@ -512,6 +531,7 @@ delivery_on_msg(struct node *n, struct contact *c, const struct wire_msg *m)
 		return ERR_PROTO;
 	if ((r = ratchet_get(n, c, &rc)) != 0)
 		return 0;
+	could_send = ratchet_can_send(rc);
 	ptlen = m->u.msg.ct_len - RATCHET_OVERHEAD;
 	pt = xmalloc(ptlen + 1);
 	store_be64(ad, seq);
@@ -538,7 +558,11 @@ delivery_on_msg(struct node *n, struct contact *c, const struct wire_msg *m)
 	if (c->ack_pending == 0)
 		c->ack_pending = 1;
 	c->last_seen = node_now_ms() / 1000;
-	r = contact_save(n, c);
+	if ((r = contact_save(n, c)) != 0)
+		goto out;
+	/* Their first message gave us a sending chain: what waited goes now. */
+	if (!could_send && ratchet_can_send(rc))
+		r = delivery_encrypt_queued(n, c);
 out:
 	if (pt != NULL) {
 		sodium_memzero(pt, ptlen);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 #include <jansson.h>
@@ -99,7 +100,8 @@ node_load_identity(struct node *n)
 	if ((r = store_commit(n->st)) != 0)
 		goto fail;
 	free(sealed);
-	log_info("created a new identity: %s", identity_onion(n->id));
+	log_info("created a new identity: %s",
+	    log_onion(identity_onion(n->id)));
 	return 0;
 fail:
 	free(sealed);
@@ -235,7 +237,7 @@ node_tor_cb(struct tor *t, const struct tor_status *ts, void *arg)
 			log_info("tor: bootstrapped");
 	}
 	if (published && !n->tor_published) {
-		log_info("onion %s published", identity_onion(n->id));
+		log_info("onion %s published", log_onion(identity_onion(n->id)));
 		(void)event_emit(n, RPC_EV_PUBLISHED, json_pack("{s:s}",
 		    "onion", identity_onion(n->id)));
 	}
@@ -244,6 +246,50 @@ node_tor_cb(struct tor *t, const struct tor_status *ts, void *arg)
 		node_dial_all(n);
 	n->tor_progress = progress;
 	n->tor_published = published;
+}
+
+/*
+ * How long tor outlives our connections when we leave: long enough to
+ * carry the GOODBYEs (and the ends of the streams) out of the process.
+ */
+#define TOR_LEAVE_MS	500
+
+/* Stop the tor that was kept for the GOODBYEs. */
+static void
+node_tor_gone(struct node *n)
+{
+	if (n->tor_leaving == NULL)
+		return;
+	if (n->tor_leave_ev != NULL)
+		evtimer_del(n->tor_leave_ev);
+	tor_free(n->tor_leaving);
+	n->tor_leaving = NULL;
+}
+
+/* The moment is over. */
+static void
+node_tor_leave_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	node_tor_gone(arg);
+}
+
+/* Stop tor TOR_LEAVE_MS from now (the loop runs on: a lock). */
+static void
+node_tor_leave(struct node *n)
+{
+	struct timeval tv = { 0, TOR_LEAVE_MS * 1000 };
+
+	node_tor_gone(n);
+	if (n->tor == NULL)
+		return;
+	if (n->tor_leave_ev == NULL)
+		n->tor_leave_ev = evtimer_new(n->base, node_tor_leave_cb, n);
+	n->tor_leaving = n->tor;
+	n->tor = NULL;
+	if (n->tor_leave_ev == NULL || evtimer_add(n->tor_leave_ev, &tv) != 0)
+		node_tor_gone(n);
 }
 
 /* Start tor and publish our onion. */
@@ -256,6 +302,7 @@ node_start_tor(struct node *n)
 
 	if (n->no_tor)
 		return 0;
+	node_tor_gone(n);	/* unlocked at once: the old one goes first */
 	if ((r = identity_tor_blob(n->id, blob, sizeof blob)) != 0)
 		return r;
 	xasprintf(&target, "%s/peer.sock", n->dir);
@@ -302,7 +349,7 @@ node_up(struct node *n)
 		free(v);
 	}
 	n->up = 1;
-	log_info("identity %s", identity_onion(n->id));
+	log_info("identity %s", log_onion(identity_onion(n->id)));
 	/* Messages that expired while we were down go now. */
 	(void)expiry_run(n);
 	if ((r = conn_listen(n)) != 0)
@@ -349,10 +396,11 @@ node_export(struct node *n, const char *path, const char *pass, int keep)
 static void
 node_down(struct node *n)
 {
+	/* Peers hear that we leave; our events say they are offline. */
+	conn_goodbye_all(n);
 	node_flush(n);
 	conn_stop_all(n);
-	tor_free(n->tor);
-	n->tor = NULL;
+	node_tor_leave(n);
 	n->tor_progress = 0;
 	n->tor_published = 0;
 	contacts_free(n);
@@ -412,6 +460,8 @@ node_open(struct node **out, struct event_base *base,
 	n->torrc_append = opts->torrc_append;
 	n->tor_control = opts->tor_control;
 	n->tor_password = opts->tor_password;
+	n->max_requests = opts->max_requests > 0 ? opts->max_requests :
+	    WARREN_MAX_PENDING;
 	n->commit_ev = evtimer_new(base, node_commit_cb, n);
 	n->ev_tail = &n->ev_head;
 	n->req_tokens = 20;
@@ -437,6 +487,13 @@ node_free(struct node *n)
 	if (n == NULL)
 		return;
 	node_down(n);
+	if (n->tor_leaving != NULL) {
+		/* No loop any more (shutdown): the moment passes here. */
+		usleep(TOR_LEAVE_MS * 1000);
+		node_tor_gone(n);
+	}
+	if (n->tor_leave_ev != NULL)
+		event_free(n->tor_leave_ev);
 	events_discard(n);
 	if (n->commit_ev != NULL)
 		event_free(n->commit_ev);
@@ -545,6 +602,11 @@ node_status(struct node *n)
 		    state, "progress", ts->progress, "summary", ts->summary,
 		    "tag", ts->tag, "published", ts->published, "restarts",
 		    ts->restarts, "error", ts->error);
+		json_object_set_new(t, "version", json_string(ts->version));
+		json_object_set_new(t, "pow", json_string(ts->pow == TOR_POW_ON ?
+		    "enabled" : ts->pow == TOR_POW_OFF ? "unavailable" :
+		    "unknown"));
+		json_object_set_new(t, "pow_note", json_string(ts->pow_note));
 	}
 	json_object_set_new(s, "tor", t);
 	if (n->up) {
@@ -559,6 +621,12 @@ node_status(struct node *n)
 		}
 		json_object_set_new(s, "contacts", json_integer(k));
 		json_object_set_new(s, "requests", json_integer(req));
+		json_object_set_new(s, "requests_max",
+		    json_integer(n->max_requests));
+		json_object_set_new(s, "requests_dropped",
+		    json_integer(n->requests_dropped));
+		json_object_set_new(s, "requests_rate_limited",
+		    json_integer(n->requests_limited));
 		json_object_set_new(s, "online",
 		    json_integer(contacts_online(n)));
 		json_object_set_new(s, "refuse_requests",

@@ -21,6 +21,7 @@ struct node_opts {
 	const char *tor_control;	/* attach instead of spawning */
 	const char *tor_password;
 	int reclaim;			/* start a store marked exported */
+	int max_requests;		/* pending requests kept; 0: default */
 };
 
 /*

@@ -23,8 +23,9 @@
 
 /*
  * A new session replaces any old one: sequence numbers restart, and
- * messages the old session had not delivered are encrypted again under
- * the new one.
+ * messages the old session had not delivered are queued again. They are
+ * held (session_alert sets CF_ALERT) and encrypted under the new session
+ * only once the user accepts it (delivery_encrypt_queued).
  */
 static int
 session_reset_queue(struct node *n, struct contact *c)
@@ -65,12 +66,14 @@ session_alert(struct node *n, struct contact *c)
 	int r;
 
 	log_warn("contact %s: session re-established; verify this contact",
-	    c->onion);
+	    log_contact(c->id, c->onion));
 	c->verified = 0;
 	c->flags |= CF_ALERT;
 	if ((r = message_note(n, c, "security: the encrypted session was set "
 	    "up again (their device lost its state, or it is someone else). "
-	    "Compare safety numbers: warren verify")) != 0)
+	    "Compare safety numbers: warren verify. Messages not yet "
+	    "delivered wait until you accept the new session (verify "
+	    "--confirm, send --force, or resend)")) != 0)
 		return r;
 	return event_emit(n, RPC_EV_SECURITY, json_pack("{s:s, s:s, s:s?}",
 	    "alert", "session reset", "contact", c->onion, "name", c->name));

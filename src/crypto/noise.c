@@ -1,12 +1,16 @@
 /*
  * noise.c -- Noise_XK_25519_ChaChaPoly_SHA256 (Noise rev. 34) handshake and
- * transport CipherStates on libsodium. Pure: no I/O. Beyond the spec, Split
- * also exports a third HKDF output of ck as the ratchet's shared secret.
+ * transport CipherStates on libsodium, and its hybrid variant XKhfs with
+ * ML-KEM-768 (the "hfs" extension: e1 sent with EncryptAndHash, ekem1 =
+ * EncryptAndHash(ciphertext) then MixKey(shared secret)). Pure: no I/O.
+ * Beyond the spec, Split also exports a third HKDF output of ck as the
+ * ratchet's shared secret.
  */
 #include <string.h>
 
 #include <sodium.h>
 
+#include "crypto/mlkem.h"
 #include "crypto/noise.h"
 #include "util/err.h"
 
@@ -14,10 +18,6 @@
 #define NOISE_DH_LEN	crypto_scalarmult_BYTES
 #define NOISE_NONCE_MAX	UINT64_MAX	/* reserved by the spec */
 
-/* Sizes of the three XK messages without payload. */
-#define NOISE_MSG1_MIN	(NOISE_DH_LEN + NOISE_TAG_LEN)
-#define NOISE_MSG2_MIN	(NOISE_DH_LEN + NOISE_TAG_LEN)
-#define NOISE_MSG3_MIN	(NOISE_DH_LEN + 2 * NOISE_TAG_LEN)
 
 struct noise_cs {
 	uint8_t k[NOISE_KEY_LEN];
@@ -37,6 +37,7 @@ enum noise_step {
 struct noise_hs {
 	enum noise_role role;
 	enum noise_step step;
+	int hfs;			/* XKhfs: the KEM tokens too */
 	uint8_t ck[NOISE_HASH_LEN];
 	uint8_t h[NOISE_HASH_LEN];
 	struct noise_cs cs;
@@ -50,6 +51,15 @@ struct noise_hs {
 	uint8_t rs[NOISE_DH_LEN];
 	int has_rs;
 	uint8_t re[NOISE_DH_LEN];
+	/* hfs: initiator's e1 (dk holds ek), responder's re1 and ekem1. */
+	uint8_t e1_dk[MLKEM768_DK_LEN];
+	uint8_t re1[MLKEM768_EK_LEN];
+	uint8_t kem_ct[MLKEM768_CT_LEN];
+	uint8_t kem_ss[MLKEM768_SS_LEN];
+#ifdef WARREN_TESTING
+	uint8_t kem_seed[64];
+	int kem_fixed;
+#endif
 };
 
 /* h = SHA-256(h || data). */
@@ -204,10 +214,60 @@ make_ephemeral(struct noise_hs *hs)
 	crypto_box_keypair(hs->e_pk, hs->e_sk);
 }
 
+/* Our e1 (initiator): the injected seed (test builds) or a random one. */
+static void
+make_kem_keypair(struct noise_hs *hs, uint8_t ek[MLKEM768_EK_LEN])
+{
+#ifdef WARREN_TESTING
+	if (hs->kem_fixed) {
+		hs->kem_fixed = 0;
+		mlkem768_keypair_derand(ek, hs->e1_dk, hs->kem_seed,
+		    hs->kem_seed + 32);
+		return;
+	}
+#endif
+	mlkem768_keypair(ek, hs->e1_dk);
+}
+
+/* Encapsulate to re1 (responder): ERR_PROTO if re1 is not a valid key. */
+static int
+make_kem_ct(struct noise_hs *hs)
+{
+#ifdef WARREN_TESTING
+	if (hs->kem_fixed) {
+		hs->kem_fixed = 0;
+		return mlkem768_encaps_derand(hs->kem_ct, hs->kem_ss, hs->re1,
+		    hs->kem_seed) == 0 ? 0 : ERR_PROTO;
+	}
+#endif
+	return mlkem768_encaps(hs->kem_ct, hs->kem_ss, hs->re1) == 0 ? 0 :
+	    ERR_PROTO;
+}
+
+static struct noise_hs *hs_new(int, enum noise_role, const uint8_t *,
+    const uint8_t *, const uint8_t *, const uint8_t *, size_t);
+
 /* Start a handshake; see noise.h. */
 struct noise_hs *
 noise_hs_new(enum noise_role role, const uint8_t s_sk[32],
     const uint8_t s_pk[32], const uint8_t *rs, const uint8_t *prologue,
+    size_t prologue_len)
+{
+	return hs_new(0, role, s_sk, s_pk, rs, prologue, prologue_len);
+}
+
+/* Start a hybrid handshake; see noise.h. */
+struct noise_hs *
+noise_hs_new_hfs(enum noise_role role, const uint8_t s_sk[32],
+    const uint8_t s_pk[32], const uint8_t *rs, const uint8_t *prologue,
+    size_t prologue_len)
+{
+	return hs_new(1, role, s_sk, s_pk, rs, prologue, prologue_len);
+}
+
+static struct noise_hs *
+hs_new(int hfs, enum noise_role role, const uint8_t *s_sk,
+    const uint8_t *s_pk, const uint8_t *rs, const uint8_t *prologue,
     size_t prologue_len)
 {
 	struct noise_hs *hs;
@@ -221,11 +281,15 @@ noise_hs_new(enum noise_role role, const uint8_t s_sk[32],
 	memset(hs, 0, sizeof *hs);
 	hs->role = role;
 	hs->step = NOISE_MSG1;
+	hs->hfs = hfs;
 	memcpy(hs->s_sk, s_sk, NOISE_DH_LEN);
 	memcpy(hs->s_pk, s_pk, NOISE_DH_LEN);
 
-	/* The name is exactly HASHLEN bytes, so it is h as it stands. */
-	memcpy(hs->h, NOISE_PROTOCOL_NAME, NOISE_HASH_LEN);
+	if (hfs)	/* longer than HASHLEN: h = HASH(name) */
+		crypto_hash_sha256(hs->h, (const uint8_t *)NOISE_HFS_NAME,
+		    sizeof NOISE_HFS_NAME - 1);
+	else		/* exactly HASHLEN bytes: h is the name */
+		memcpy(hs->h, NOISE_PROTOCOL_NAME, NOISE_HASH_LEN);
 	memcpy(hs->ck, hs->h, NOISE_HASH_LEN);
 	mix_hash(hs, prologue, prologue_len);
 	if (role == NOISE_INITIATOR) {
@@ -246,7 +310,29 @@ noise_hs_set_ephemeral(struct noise_hs *hs, const uint8_t e_sk[32])
 	crypto_scalarmult_base(hs->e_pk, hs->e_sk);
 	hs->e_fixed = 1;
 }
+
+/* Test builds only: fix e1's seed d || z, or ekem1's m (first 32). */
+void
+noise_hs_set_kem_seed(struct noise_hs *hs, const uint8_t seed[64])
+{
+	memcpy(hs->kem_seed, seed, sizeof hs->kem_seed);
+	hs->kem_fixed = 1;
+}
 #endif
+
+/* The smallest size of the current message (its payload empty). */
+static size_t
+msg_min(const struct noise_hs *hs)
+{
+	switch (hs->step) {
+	case NOISE_MSG1:
+		return hs->hfs ? NOISE_HFS_MSG1_MIN : NOISE_MSG1_MIN;
+	case NOISE_MSG2:
+		return hs->hfs ? NOISE_HFS_MSG2_MIN : NOISE_MSG2_MIN;
+	default:
+		return NOISE_MSG3_MIN;
+	}
+}
 
 /* Is it our turn to write? */
 static int
@@ -272,24 +358,38 @@ noise_hs_write(struct noise_hs *hs, const uint8_t *payload, size_t len,
 		return ERR_STATE;
 	if (payload == NULL && len != 0)
 		return ERR_INVAL;
-	need = (hs->step == NOISE_MSG3 ? NOISE_MSG3_MIN : NOISE_MSG1_MIN);
+	need = msg_min(hs);
 	if (len > NOISE_MAX_MSG - need || len + need > cap)
 		return ERR_TOOBIG;
 
 	switch (hs->step) {
-	case NOISE_MSG1:	/* -> e, es */
+	case NOISE_MSG1:	/* -> e, es  or  -> e, e1, es */
 		make_ephemeral(hs);
 		memcpy(out, hs->e_pk, NOISE_DH_LEN);
 		mix_hash(hs, hs->e_pk, NOISE_DH_LEN);
 		off = NOISE_DH_LEN;
+		if (hs->hfs) {
+			make_kem_keypair(hs, out + off);
+			if ((r = encrypt_and_hash(hs, out + off,
+			    MLKEM768_EK_LEN, out + off, &n)) != 0)
+				break;
+			off += n;
+		}
 		r = mix_dh(hs, hs->e_sk, hs->rs);
 		break;
-	case NOISE_MSG2:	/* <- e, ee */
+	case NOISE_MSG2:	/* <- e, ee  or  <- e, ee, ekem1 */
 		make_ephemeral(hs);
 		memcpy(out, hs->e_pk, NOISE_DH_LEN);
 		mix_hash(hs, hs->e_pk, NOISE_DH_LEN);
 		off = NOISE_DH_LEN;
-		r = mix_dh(hs, hs->e_sk, hs->re);
+		if ((r = mix_dh(hs, hs->e_sk, hs->re)) != 0 || !hs->hfs)
+			break;
+		if ((r = encrypt_and_hash(hs, hs->kem_ct, MLKEM768_CT_LEN,
+		    out + off, &n)) != 0)
+			break;
+		off += n;
+		mix_key(hs, hs->kem_ss, MLKEM768_SS_LEN);
+		sodium_memzero(hs->kem_ss, sizeof hs->kem_ss);
 		break;
 	default:		/* -> s, se */
 		if ((r = encrypt_and_hash(hs, hs->s_pk, NOISE_DH_LEN, out,
@@ -322,7 +422,7 @@ noise_hs_read(struct noise_hs *hs, const uint8_t *msg, size_t len,
 	*payload_len = 0;
 	if (hs->step > NOISE_MSG3 || our_turn_to_write(hs))
 		return ERR_STATE;
-	need = (hs->step == NOISE_MSG3 ? NOISE_MSG3_MIN : NOISE_MSG1_MIN);
+	need = msg_min(hs);
 	if (len < need || len > NOISE_MAX_MSG) {
 		r = ERR_PROTO;
 		goto fail;
@@ -333,17 +433,37 @@ noise_hs_read(struct noise_hs *hs, const uint8_t *msg, size_t len,
 	}
 
 	switch (hs->step) {
-	case NOISE_MSG1:	/* -> e, es */
+	case NOISE_MSG1:	/* -> e, es  or  -> e, e1, es */
 		memcpy(hs->re, msg, NOISE_DH_LEN);
 		mix_hash(hs, hs->re, NOISE_DH_LEN);
 		off = NOISE_DH_LEN;
+		if (hs->hfs) {
+			/* Not keyed yet: e1 is in the clear, hashed. */
+			if ((r = decrypt_and_hash(hs, msg + off,
+			    MLKEM768_EK_LEN, hs->re1)) != 0 ||
+			    (r = make_kem_ct(hs)) != 0)
+				break;
+			off += MLKEM768_EK_LEN;
+		}
 		r = mix_dh(hs, hs->s_sk, hs->re);
 		break;
-	case NOISE_MSG2:	/* <- e, ee */
+	case NOISE_MSG2:	/* <- e, ee  or  <- e, ee, ekem1 */
 		memcpy(hs->re, msg, NOISE_DH_LEN);
 		mix_hash(hs, hs->re, NOISE_DH_LEN);
 		off = NOISE_DH_LEN;
-		r = mix_dh(hs, hs->e_sk, hs->re);
+		if ((r = mix_dh(hs, hs->e_sk, hs->re)) != 0 || !hs->hfs)
+			break;
+		if ((r = decrypt_and_hash(hs, msg + off,
+		    MLKEM768_CT_LEN + NOISE_TAG_LEN, hs->kem_ct)) != 0)
+			break;
+		off += MLKEM768_CT_LEN + NOISE_TAG_LEN;
+		if (mlkem768_decaps(hs->kem_ss, hs->kem_ct, hs->e1_dk) != 0) {
+			r = ERR_CRYPTO;
+			break;
+		}
+		mix_key(hs, hs->kem_ss, MLKEM768_SS_LEN);
+		sodium_memzero(hs->kem_ss, sizeof hs->kem_ss);
+		sodium_memzero(hs->e1_dk, sizeof hs->e1_dk);
 		break;
 	default:		/* -> s, se */
 		off = NOISE_DH_LEN + NOISE_TAG_LEN;
@@ -434,6 +554,8 @@ out:
 	sodium_memzero(hs->ck, sizeof hs->ck);
 	sodium_memzero(&hs->cs, sizeof hs->cs);
 	sodium_memzero(hs->e_sk, sizeof hs->e_sk);
+	sodium_memzero(hs->e1_dk, sizeof hs->e1_dk);
+	sodium_memzero(hs->kem_ss, sizeof hs->kem_ss);
 	sodium_memzero(k1, sizeof k1);
 	sodium_memzero(k2, sizeof k2);
 	noise_cs_free(a);

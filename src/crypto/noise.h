@@ -1,6 +1,13 @@
 /*
  * noise.h -- Noise_XK_25519_ChaChaPoly_SHA256 (Noise rev. 34). Pure: no I/O.
- *   XK:  <- s  ...  -> e, es   <- e, ee   -> s, se
+ *   XK:     <- s  ...  -> e, es         <- e, ee          -> s, se
+ * and its hybrid post-quantum variant (the Noise "hfs" extension, with
+ * ML-KEM-768 as the KEM), which the wire protocol uses:
+ *   XKhfs:  <- s  ...  -> e, e1, es     <- e, ee, ekem1   -> s, se
+ * e1 is an ephemeral ML-KEM-768 encapsulation key (sent in the clear, but
+ * hashed); ekem1 is the ciphertext to it (encrypted), whose shared secret
+ * is mixed into the chaining key: the session keys need both an X25519
+ * and the ML-KEM secret.
  * The initiator knows the responder's static key (from its onion address).
  */
 #ifndef WARREN_NOISE_H
@@ -13,6 +20,14 @@
 #define NOISE_TAG_LEN		16
 #define NOISE_KEY_LEN		32
 #define NOISE_PROTOCOL_NAME	"Noise_XK_25519_ChaChaPoly_SHA256"
+#define NOISE_HFS_NAME	"Noise_XKhfs_25519+MLKEM768_ChaChaPoly_SHA256"
+
+/* Message sizes with an empty payload. */
+#define NOISE_MSG1_MIN		(32 + NOISE_TAG_LEN)		/* 48 */
+#define NOISE_MSG2_MIN		(32 + NOISE_TAG_LEN)		/* 48 */
+#define NOISE_MSG3_MIN		(32 + 2 * NOISE_TAG_LEN)	/* 64 */
+#define NOISE_HFS_MSG1_MIN	(32 + 1184 + NOISE_TAG_LEN)	/* 1232 */
+#define NOISE_HFS_MSG2_MIN	(32 + 1088 + 2 * NOISE_TAG_LEN)	/* 1152 */
 
 enum noise_role { NOISE_INITIATOR, NOISE_RESPONDER };
 
@@ -33,6 +48,19 @@ struct noise_hs *noise_hs_new(enum noise_role, const uint8_t s_sk[32],
  * random one.
  */
 void noise_hs_set_ephemeral(struct noise_hs *, const uint8_t e_sk[32]);
+/*
+ * XKhfs with the same arguments: the name NOISE_HFS_NAME, messages 1 and 2
+ * NOISE_HFS_MSG1_MIN and NOISE_HFS_MSG2_MIN bytes plus payload. Reading a
+ * message 1 whose e1 fails ML-KEM's modulus check gives ERR_PROTO.
+ */
+struct noise_hs *noise_hs_new_hfs(enum noise_role, const uint8_t s_sk[32],
+    const uint8_t s_pk[32], const uint8_t *rs, const uint8_t *prologue,
+    size_t prologue_len);
+/*
+ * Test builds only, likewise: the initiator's e1 from the seed d || z, or
+ * the responder's ekem1 from m = the first 32 bytes (once).
+ */
+void noise_hs_set_kem_seed(struct noise_hs *, const uint8_t seed[64]);
 /*
  * Write the next handshake message with payload into out (cap bytes).
  * Returns 0 and *out_len, or ERR_STATE (not our turn / done), ERR_TOOBIG,

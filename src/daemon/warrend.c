@@ -24,6 +24,7 @@
 #include "config.h"
 #include "core/node.h"
 #include "store/store.h"
+#include "tor/launch.h"
 #include "util/datadir.h"
 #include "rpc/rpc.h"
 #include "util/err.h"
@@ -34,10 +35,11 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-"usage: warrend [-f] [-d DIR] [--log-level LEVEL] [--passphrase-file FILE]\n"
-"               [--tor-binary PATH] [--torrc-append FILE]\n"
+"usage: warrend [-f] [-d DIR] [--log-level LEVEL] [--log-file FILE]\n"
+"               [--log-sensitive] [--passphrase-file FILE]\n"
+"               [--tor PATH] [--torrc-append FILE]\n"
 "               [--tor-control PORT|HOST:PORT|unix:PATH] [--no-tor]\n"
-"               [--import FILE] [--reclaim]\n"
+"               [--import FILE] [--reclaim] [--max-requests N]\n"
 "\n"
 "The warren daemon: your identity is a Tor onion address; peers reach you\n"
 "through it. Talk to it with warren(1).\n"
@@ -46,10 +48,15 @@ usage(FILE *f)
 "                           $XDG_DATA_HOME/warren, else ~/.local/share/warren)\n"
 "  -f, --foreground         stay in the foreground and log to stderr\n"
 "      --log-level LEVEL    error, warn, info (default) or debug\n"
+"      --log-file FILE      append log lines to FILE (default: stderr with\n"
+"                           -f, else syslog, else DIR/warrend.log)\n"
+"      --log-sensitive      let onion addresses into the log (debugging;\n"
+"                           logs then show who your contacts are)\n"
 "      --passphrase-file F  read the storage passphrase from F (first line);\n"
 "                           sets one on first start. Without it a store with\n"
 "                           a passphrase starts locked: run 'warren unlock'\n"
-"      --tor-binary PATH    tor to start (default: tor from PATH)\n"
+"      --tor PATH           tor to start (default: tor from PATH; also\n"
+"                           --tor-binary PATH)\n"
 "      --torrc-append FILE  extra torrc lines (bridges, a test network)\n"
 "      --tor-control ADDR   use a running tor's control port instead of\n"
 "                           starting one\n"
@@ -61,6 +68,8 @@ usage(FILE *f)
 "                           input) becomes the store's passphrase\n"
 "      --reclaim            start a data directory that was exported (only\n"
 "                           if its other copy never ran)\n"
+"      --max-requests N     keep at most N pending contact requests; the\n"
+"                           oldest is dropped for a new one (default 100)\n"
 "  -h, --help               this help\n"
 "  -V, --version            print the version\n");
 }
@@ -69,7 +78,7 @@ usage(FILE *f)
 static char *
 read_secret_file(const char *path)
 {
-	char buf[1100];
+	char buf[1100], *p = NULL;
 	size_t n;
 	FILE *f;
 
@@ -81,23 +90,22 @@ read_secret_file(const char *path)
 	fclose(f);
 	buf[n] = '\0';
 	buf[strcspn(buf, "\r\n")] = '\0';
-	if (buf[0] == '\0') {
+	if (buf[0] == '\0')
 		fprintf(stderr, "warrend: %s: empty passphrase\n", path);
-		return NULL;
-	}
-	if (strlen(buf) > 1024) {
+	else if (strlen(buf) > 1024)
 		fprintf(stderr, "warrend: %s: passphrase longer than 1024 "
 		    "bytes\n", path);
-		return NULL;
-	}
-	return xstrdup(buf);
+	else
+		p = xstrdup(buf);
+	sodium_memzero(buf, sizeof buf);
+	return p;
 }
 
 /* The archive passphrase from standard input (no echo on a terminal). */
 static char *
 read_secret_stdin(void)
 {
-	char buf[1100];
+	char buf[1100], *p;
 	struct termios t, quiet;
 	int tty = isatty(STDIN_FILENO);
 
@@ -121,7 +129,18 @@ read_secret_stdin(void)
 		sodium_memzero(buf, sizeof buf);
 		return NULL;
 	}
-	return xstrdup(buf);
+	p = xstrdup(buf);
+	sodium_memzero(buf, sizeof buf);
+	return p;
+}
+
+/* Say at start (in every log) that addresses will be logged. */
+static void
+warn_sensitive(void)
+{
+	if (log_sensitive())
+		log_warn("--log-sensitive: onion addresses will be logged; "
+		    "the log shows who your contacts are");
 }
 
 /* SIGTERM/SIGINT: leave the loop. */
@@ -171,7 +190,10 @@ main(int argc, char **argv)
 		{ "data-dir", required_argument, NULL, 'd' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "log-level", required_argument, NULL, 'L' },
+		{ "log-file", required_argument, NULL, 'G' },
+		{ "log-sensitive", no_argument, NULL, 'S' },
 		{ "passphrase-file", required_argument, NULL, 'P' },
+		{ "tor", required_argument, NULL, 'B' },
 		{ "tor-binary", required_argument, NULL, 'B' },
 		{ "torrc-append", required_argument, NULL, 'A' },
 		{ "tor-control", required_argument, NULL, 'C' },
@@ -179,6 +201,7 @@ main(int argc, char **argv)
 		{ "no-tor", no_argument, NULL, 'N' },
 		{ "import", required_argument, NULL, 'I' },
 		{ "reclaim", no_argument, NULL, 'R' },
+		{ "max-requests", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -191,8 +214,10 @@ main(int argc, char **argv)
 	char *dir = NULL, *pass = NULL, *torpass = NULL, *sock, *pidpath;
 	const char *dir_arg = NULL, *pass_file = NULL, *torpass_file = NULL;
 	const char *import = NULL;
+	const char *log_file = NULL;
+	char *log_abs = NULL;
 	int ch, foreground = 0, level = LOG_LEVEL_INFO, lockfd, report = -1;
-	int r, status = 1;
+	int r, status = 1, fallback = 0;
 	FILE *pf;
 
 	memset(&opts, 0, sizeof opts);
@@ -211,6 +236,12 @@ main(int argc, char **argv)
 				    optarg);
 				return 2;
 			}
+			break;
+		case 'G':
+			log_file = optarg;
+			break;
+		case 'S':
+			log_set_sensitive(1);
 			break;
 		case 'P':
 			pass_file = optarg;
@@ -236,6 +267,22 @@ main(int argc, char **argv)
 		case 'R':
 			opts.reclaim = 1;
 			break;
+		case 'M': {
+			char *end;
+			long v;
+
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || end == optarg ||
+			    v < 1 || v > 100000) {
+				fprintf(stderr, "warrend: --max-requests: "
+				    "\"%s\" is not a number from 1 to "
+				    "100000\n", optarg);
+				return 2;
+			}
+			opts.max_requests = (int)v;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -257,13 +304,57 @@ main(int argc, char **argv)
 	}
 	umask(077);
 	log_init("warrend", 0, (enum log_level)level);
+	/* Without tor the daemon is useless: say so now, not in a log. */
+	if (!opts.no_tor && opts.tor_control == NULL &&
+	    torlaunch_find(opts.tor_binary) != 0) {
+		if (opts.tor_binary != NULL)
+			fprintf(stderr, "warrend: tor not found at %s (install "
+			    "tor or use --tor PATH)\n", opts.tor_binary);
+		else
+			fprintf(stderr, "warrend: %s\n", TORLAUNCH_NOTFOUND);
+		return 1;
+	}
 
 	if ((dir = datadir_resolve(dir_arg)) == NULL)
 		return 1;
-	if (datadir_prepare(dir) != 0 || (lockfd = datadir_lock(dir)) < 0) {
+	if (datadir_fits(dir, !opts.no_tor && opts.tor_control == NULL) != 0 ||
+	    datadir_prepare(dir) != 0 || datadir_writable(dir) != 0 ||
+	    (lockfd = datadir_lock(dir)) < 0) {
 		free(dir);
 		return 1;
 	}
+	if (log_file == NULL && !foreground && !log_syslog_available()) {
+		/* syslog(3) would drop every line: keep them. */
+		xasprintf(&log_abs, "%s/warrend.log", dir);
+		fallback = 1;
+	} else if (log_file != NULL) {
+		/* Absolute: the daemon does not stay in this directory. */
+		if (log_file[0] == '/')
+			log_abs = xstrdup(log_file);
+		else {
+			char cwd[PATH_MAX];
+
+			if (getcwd(cwd, sizeof cwd) == NULL)
+				cwd[0] = '\0';
+			xasprintf(&log_abs, "%s/%s", cwd, log_file);
+		}
+	}
+	if (log_abs != NULL) {
+		if (log_set_file(log_abs) != 0) {
+			fprintf(stderr, "warrend: cannot open the log file %s: "
+			    "%s\n", log_abs, strerror(errno));
+			free(log_abs);
+			free(dir);
+			close(lockfd);
+			return 1;
+		}
+		/* Start-up errors still reach the terminal. */
+		log_tee_stderr(!foreground);
+		if (fallback)
+			log_info("no syslog (/dev/log) to log to; logging to %s",
+			    log_abs);
+	}
+	warn_sensitive();
 	if ((pass_file != NULL &&
 	    (pass = read_secret_file(pass_file)) == NULL) ||
 	    (torpass_file != NULL &&
@@ -272,6 +363,8 @@ main(int argc, char **argv)
 			sodium_memzero(pass, strlen(pass));
 			free(pass);
 		}
+		log_set_file(NULL);
+		free(log_abs);
 		free(dir);
 		close(lockfd);
 		return 1;
@@ -344,7 +437,12 @@ main(int argc, char **argv)
 		(void)!write(report, &ok, 1);
 		close(report);
 		report = -1;
-		log_init("warrend", 1, (enum log_level)level);
+		if (log_abs != NULL)
+			log_tee_stderr(0);
+		else {
+			log_init("warrend", 1, (enum log_level)level);
+			warn_sensitive();
+		}
 		if ((fd = open("/dev/null", O_RDWR)) >= 0) {
 			dup2(fd, 0);
 			dup2(fd, 1);
@@ -370,5 +468,7 @@ out:
 	free(dir);
 	close(lockfd);
 	log_info("stopped");
+	log_set_file(NULL);
+	free(log_abs);
 	return status;
 }

@@ -18,10 +18,13 @@ struct evbuffer;
 /* A transport frame: Noise ciphertext of one padded wire plaintext. */
 #define FRAME_MAX_BODY	(WARREN_MAX_FRAME + NOISE_TAG_LEN)
 /*
- * A handshake message: XK msg1 and msg2 are e (32) + tag (16); msg3 is
- * encrypted s (32 + 16) + a HELLO padded to one block + tag (16).
+ * A handshake message (XKhfs): msg1 is e (32) + e1 (1184) + tag (16),
+ * msg2 e (32) + ekem1 (1088 + 16) + tag (16), both with empty payloads;
+ * msg3 is encrypted s (32 + 16) + a HELLO padded to one block + tag (16).
  */
-#define FRAME_MAX_HS	(NOISE_KEY_LEN + 2 * NOISE_TAG_LEN + WARREN_PAD_BLOCK)
+#define FRAME_MAX_HS3	(NOISE_KEY_LEN + 2 * NOISE_TAG_LEN + WARREN_PAD_BLOCK)
+#define FRAME_MAX_HS	(NOISE_HFS_MSG1_MIN > FRAME_MAX_HS3 ?		\
+    NOISE_HFS_MSG1_MIN : FRAME_MAX_HS3)
 
 /*
  * Take one whole frame from in: its body (1..cap bytes; cap is both the

@@ -205,7 +205,8 @@ peer_hs_start(struct peer *p, const struct identity *self, const char *onion,
 
 	memcpy(prologue, PEER_PROLOGUE, sizeof PEER_PROLOGUE - 1);
 	memcpy(prologue + sizeof PEER_PROLOGUE - 1, onion, ONION_LEN);
-	p->hs = noise_hs_new(p->initiator ? NOISE_INITIATOR : NOISE_RESPONDER,
+	p->hs = noise_hs_new_hfs(p->initiator ? NOISE_INITIATOR :
+	    NOISE_RESPONDER,
 	    identity_x_sk(self), identity_x_pk(self), rs, prologue,
 	    sizeof prologue);
 	return p->hs == NULL ? ERR_CRYPTO : 0;
@@ -315,7 +316,8 @@ peer_up(struct peer *p)
 	p->state = PEER_S_UP;
 	event_del(p->hs_ev);
 	peer_alive(p);
-	log_debug("peer %p: up with %s (%s)", (void *)p, p->remote_onion,
+	log_debug("peer %p: up with %s (%s)", (void *)p,
+	    log_onion(p->remote_onion),
 	    pol == PEER_FULL ? "contact" : "request only");
 	if (p->cbs.up != NULL)
 		p->cbs.up(p, p->arg);
@@ -445,7 +447,7 @@ static int
 peer_request_allowed(uint64_t type)
 {
 	return type == WIRE_CONTACT_REQUEST || type == WIRE_PING ||
-	    type == WIRE_PONG;
+	    type == WIRE_PONG || type == WIRE_GOODBYE;
 }
 
 /* One transport frame. */
@@ -490,6 +492,10 @@ peer_read_frame(struct peer *p, struct evbuffer *in)
 			r = ERR_CLOSED;
 		break;
 	case WIRE_PONG:
+		break;
+	case WIRE_GOODBYE:
+		/* They are leaving: lost now, not after the keepalive. */
+		r = ERR_CLOSED;
 		break;
 	default:
 		r = p->cbs.msg(p, &m, p->arg);
@@ -640,6 +646,36 @@ peer_send(struct peer *p, const struct wire_msg *m)
 out:
 	sodium_memzero(pt, len);
 	return r;
+}
+
+/* Say GOODBYE and write it out now; see peer.h. */
+void
+peer_goodbye(struct peer *p)
+{
+	struct wire_msg m;
+	struct evbuffer *out;
+	evutil_socket_t fd;
+	int r, n = -1;
+
+	if (p == NULL || p->state != PEER_S_UP)
+		return;
+	memset(&m, 0, sizeof m);
+	m.type = WIRE_GOODBYE;
+	if ((r = peer_send(p, &m)) != 0) {
+		log_debug("peer %p: no GOODBYE: %s", (void *)p, err_str(r));
+		return;
+	}
+	/*
+	 * The loop may not run again (shutdown): write without it. The
+	 * bufferevent keeps the front of its output frozen for itself.
+	 */
+	if ((fd = bufferevent_getfd(p->bev)) >= 0) {
+		out = bufferevent_get_output(p->bev);
+		evbuffer_unfreeze(out, 1);
+		n = evbuffer_write(out, fd);
+		evbuffer_freeze(out, 1);
+	}
+	log_debug("peer %p: GOODBYE (%d bytes written)", (void *)p, n);
 }
 
 /* Close after flushing; see peer.h. */

@@ -1,6 +1,7 @@
 /*
  * peer.h -- one connection to one peer over a bufferevent: the "WRN" 0x02
- * preamble, the Noise XK handshake (each message framed u16 BE || bytes),
+ * preamble, the hybrid Noise handshake XKhfs (X25519 + ML-KEM-768,
+ * noise.h; each message framed u16 BE || bytes),
  * then transport frames u16 BE || Noise ciphertext of a padded wire
  * plaintext (wire.h). Keepalive, handshake deadline and write
  * backpressure live here; everything a peer says goes to the owner.
@@ -9,8 +10,8 @@
  * together (no extra round trip); the responder answers "WRN" 0x02, or
  * its own version and closes (ERR_UNSUPPORTED on both sides;
  * peer_remote_version says what the other side speaks). Prologue =
- * "warren/2 " || responder onion (56 ASCII), so the version is bound to
- * the handshake. msg1 and msg2 carry empty payloads; msg3 carries a
+ * PEER_PROLOGUE || responder onion (56 ASCII), so the version and the
+ * hybrid handshake are bound to it. msg1 and msg2 carry empty payloads; msg3 carries a
  * padded wire HELLO [1, initiator ed pk, features, sig], sig = Ed25519
  * signature by that key of "warren/2 hello" || the handshake hash after
  * msg2. The responder requires ed_pk_to_x(HELLO ed pk) == the Noise
@@ -45,7 +46,7 @@ struct peer;	/* opaque */
 #define PEER_VERSION		2
 #define PEER_SECRET_LEN		32
 /* The Noise prologue: this, then the responder's onion (56 ASCII). */
-#define PEER_PROLOGUE		"warren/2 "
+#define PEER_PROLOGUE		"warren/2 XKhfs+MLKEM768 "
 #define PEER_PROLOGUE_LEN	(sizeof PEER_PROLOGUE - 1 + ONION_LEN)
 /* What HELLO's signature covers: this, then the handshake hash after msg2. */
 #define PEER_SIG_CTX		"warren/2 hello"
@@ -53,7 +54,7 @@ struct peer;	/* opaque */
 
 enum peer_policy {
 	PEER_REJECT,		/* close now */
-	PEER_REQUEST_ONLY,	/* unknown: CONTACT_REQUEST, PING, PONG only */
+	PEER_REQUEST_ONLY,	/* unknown: CONTACT_REQUEST, PING, PONG, GOODBYE */
 	PEER_FULL		/* a contact: everything */
 };
 
@@ -130,6 +131,13 @@ int peer_send(struct peer *, const struct wire_msg *);
  * then on_lost(reason). Does nothing if already closing.
  */
 void peer_close(struct peer *, int reason);
+/*
+ * Tell an up peer we are leaving (shutdown, lock): queue a GOODBYE frame
+ * and write out as much as the socket takes now, without the event loop.
+ * Best effort; the caller then frees or closes the peer. Accepts NULL.
+ * A peer that receives GOODBYE is lost at once (reason ERR_CLOSED).
+ */
+void peer_goodbye(struct peer *);
 /* Free at once, with no on_lost if it has not come yet. Accepts NULL. */
 void peer_free(struct peer *);
 

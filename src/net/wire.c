@@ -60,6 +60,7 @@ wire_check(const struct wire_msg *m)
 	case WIRE_HELLO:
 	case WIRE_PING:
 	case WIRE_PONG:
+	case WIRE_GOODBYE:
 	case WIRE_RATCHET_HELLO:
 	case WIRE_RATCHET_RESET:
 	case WIRE_ACK:
@@ -166,7 +167,7 @@ wire_encode(const struct wire_msg *m, uint8_t *out, size_t cap, size_t *len)
 		    m->type == WIRE_RESUME ? m->u.resume.next_expected :
 		    m->u.receipt.seq);
 		break;
-	default:	/* PING, PONG, RATCHET_RESET */
+	default:	/* PING, PONG, GOODBYE, RATCHET_RESET */
 		msgpack_pack_array(&pk, 1);
 		msgpack_pack_uint64(&pk, m->type);
 		break;
@@ -261,6 +262,7 @@ wire_fields(const msgpack_object *el, uint32_t n, struct wire_msg *m,
 		return wire_get_key(&el[3], m->u.hello.sig, WIRE_SIG_LEN);
 	case WIRE_PING:
 	case WIRE_PONG:
+	case WIRE_GOODBYE:
 	case WIRE_RATCHET_RESET:
 		return n == 1 ? 0 : ERR_PROTO;
 	case WIRE_CONTACT_REQUEST:
@@ -364,6 +366,7 @@ wire_equal(const struct wire_msg *a, const struct wire_msg *b)
 		    memcmp(a->u.hello.sig, b->u.hello.sig, WIRE_SIG_LEN) == 0;
 	case WIRE_PING:
 	case WIRE_PONG:
+	case WIRE_GOODBYE:
 	case WIRE_RATCHET_RESET:
 		return 1;
 	case WIRE_CONTACT_REQUEST:
@@ -406,6 +409,8 @@ wire_type_name(uint64_t type)
 		return "PING";
 	case WIRE_PONG:
 		return "PONG";
+	case WIRE_GOODBYE:
+		return "GOODBYE";
 	case WIRE_CONTACT_REQUEST:
 		return "CONTACT_REQUEST";
 	case WIRE_CONTACT_RESPONSE:

@@ -7,6 +7,7 @@
  *    1 HELLO              ed_pk bin32, features uint, sig bin64
  *                         (XK msg3 only; sig: peer.h)
  *    2 PING, 3 PONG       -
+ *    4 GOODBYE            -  (the sender is leaving: shutdown or lock)
  *   10 CONTACT_REQUEST    nick str <= 64 B, text str <= 2 KiB (UTF-8;
  *                         the nick has no newline, the text may)
  *   11 CONTACT_RESPONSE   status uint: 0 pending, 1 accepted, 2 rejected
@@ -36,6 +37,7 @@ enum wire_type {
 	WIRE_HELLO = 1,
 	WIRE_PING = 2,
 	WIRE_PONG = 3,
+	WIRE_GOODBYE = 4,
 	WIRE_CONTACT_REQUEST = 10,
 	WIRE_CONTACT_RESPONSE = 11,
 	WIRE_RATCHET_HELLO = 20,

@@ -36,6 +36,21 @@ rpc_messages_send(struct rpc_client *cl, struct node *n, json_t *p,
 	    api_message_send(n, who, text, expire, force, res, &ae));
 }
 
+/* messages.resend {contact} */
+int
+rpc_messages_resend(struct rpc_client *cl, struct node *n, json_t *p,
+    json_t **res, struct rpc_error *err)
+{
+	struct api_err ae;
+	static const char *const keys[] = { "contact", NULL };
+	const char *who;
+
+	if (param_only(p, keys, err) != 0 ||
+	    param_str(p, "contact", 1, 256, &who, err) != 0)
+		return -1;
+	return rpc_api(err, &ae, api_message_resend(n, who, res, &ae));
+}
+
 /* messages.list {contact, limit?, before?, mark_read?} */
 int
 rpc_messages_list(struct rpc_client *cl, struct node *n, json_t *p,

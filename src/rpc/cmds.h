@@ -10,6 +10,7 @@ rpc_handler rpc_contacts_add, rpc_contacts_accept, rpc_contacts_reject,
     rpc_contacts_block, rpc_contacts_unblock, rpc_contacts_remove,
     rpc_contacts_rename, rpc_contacts_list, rpc_requests_list;
 rpc_handler rpc_messages_send, rpc_messages_list, rpc_events_subscribe;
+rpc_handler rpc_messages_resend;
 rpc_handler rpc_contacts_set_timer, rpc_settings_get, rpc_settings_set,
     rpc_passwd, rpc_export;
 rpc_handler rpc_contacts_verify;

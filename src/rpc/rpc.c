@@ -239,8 +239,8 @@ rpc_handle_line(struct rpc_client *c, const char *line, size_t len)
 	if (rc != 0) {
 		/* After its own reply a handler's failure is only logged. */
 		if (c->replied)
-			log_warn("rpc: %s failed after replying: %s",
-			    cmd->name, err.message);
+			log_warn("rpc: %s failed after replying (error %d)",
+			    cmd->name, err.code);
 		else if (!req.notification)
 			rpc_reply_error(c, req.id, err.code, err.message);
 		goto out;

@@ -37,6 +37,47 @@ torlaunch_paths(const char *data_dir, char **tor_dir, char **torrc,
 	return 0;
 }
 
+/* An executable regular file? */
+static int
+is_exec(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    access(path, X_OK) == 0;
+}
+
+/* Look for tor where execvp will. */
+int
+torlaunch_find(const char *binary)
+{
+	const char *path, *p, *end;
+	char *cand;
+	size_t len;
+	int found = 0;
+
+	if (binary == NULL || *binary == '\0')
+		binary = "tor";
+	if (strchr(binary, '/') != NULL)
+		return is_exec(binary) ? 0 : ERR_NOTFOUND;
+	/* execvp's default when PATH is unset. */
+	if ((path = getenv("PATH")) == NULL)
+		path = "/bin:/usr/bin";
+	for (p = path; !found; p = end + 1) {
+		if ((end = strchr(p, ':')) == NULL)
+			end = p + strlen(p);
+		len = (size_t)(end - p);
+		/* An empty entry means the current directory. */
+		xasprintf(&cand, "%.*s%s%s", (int)len, p, len ? "/" : "",
+		    binary);
+		found = is_exec(cand);
+		free(cand);
+		if (*end == '\0')
+			break;
+	}
+	return found ? 0 : ERR_NOTFOUND;
+}
+
 /* True if a torrc path would be misread: tor splits lines, not words. */
 static int
 bad_path(const char *s)

@@ -21,6 +21,13 @@ int torlaunch_paths(const char *data_dir, char **tor_dir, char **torrc,
  * __OwningControllerProcess. *fd is our end (non-blocking, close-on-exec).
  */
 int torlaunch_spawn(const struct tor_opts *, int *fd, pid_t *pid);
+/*
+ * Find the tor binary as execvp would: a name with a slash is taken as it
+ * is, else each directory of $PATH is tried. 0 if an executable regular
+ * file is there, else ERR_NOTFOUND; the message is TORLAUNCH_NOTFOUND.
+ */
+int torlaunch_find(const char *binary);
+#define TORLAUNCH_NOTFOUND	"tor not found (install tor or use --tor PATH)"
 /* A short line about how a child exited ("exited with status 1"). */
 void torlaunch_describe(int status, char *buf, size_t len);
 

@@ -33,6 +33,9 @@
 #define TOR_REAP_MS		100	/* poll for the child's exit */
 #define TOR_REAP_TERM		20	/* polls before SIGTERM */
 #define TOR_REAP_KILL		50	/* polls before SIGKILL */
+/* The first tor whose ADD_ONION takes PoWDefensesEnabled. */
+#define TOR_POW_MIN		0, 4, 9, 2
+#define TOR_POW_MIN_STR		"0.4.9.2"
 
 struct tor {
 	struct event_base *base;
@@ -53,6 +56,7 @@ struct tor {
 	int started;
 	struct event *retry_ev, *reap_ev, *deadline_ev;
 
+	int pow_try;		/* ask for PoW in ADD_ONION */
 	uint8_t cookie[TORAUTH_COOKIE_LEN];	/* secret while authenticating */
 	uint8_t cnonce[TORAUTH_NONCE_LEN];
 };
@@ -62,7 +66,7 @@ static torctl_lost_cb tor_on_lost;
 static torctl_reply_cb tor_on_protocolinfo, tor_on_authchallenge;
 static torctl_reply_cb tor_on_authenticate, tor_on_setevents;
 static torctl_reply_cb tor_on_bootstrap, tor_on_add_onion, tor_on_setconf;
-static torctl_reply_cb tor_on_listeners, tor_on_newnym;
+static torctl_reply_cb tor_on_listeners, tor_on_newnym, tor_on_version;
 static void tor_connect(struct tor *);
 static void tor_connected_cb(struct bufferevent *, short, void *);
 static void tor_drop(struct tor *);
@@ -144,6 +148,8 @@ tor_reset_status(struct tor *t)
 	t->st.published = 0;
 	t->st.tag[0] = '\0';
 	t->st.summary[0] = '\0';
+	t->st.pow = TOR_POW_UNKNOWN;
+	t->st.pow_note[0] = '\0';
 }
 
 /* Read the last non-empty line of a small file (tor's stdout). */
@@ -180,7 +186,7 @@ static void
 tor_reap_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct tor *t = arg;
-	char how[64], line[512], *path;
+	char how[64], line[512], *path, *log;
 	int status;
 	pid_t r;
 
@@ -197,11 +203,19 @@ tor_reap_cb(evutil_socket_t fd, short what, void *arg)
 		torlaunch_describe(status, how, sizeof how);
 		xasprintf(&path, "%s/tor/stdout.log", t->data_dir);
 		tor_last_line(path, line, sizeof line);
-		free(path);
 		if (line[0] != '\0')
 			log_warn("tor: last output: %s", line);
-		tor_error(t, "tor (pid %ld) %s; see %s/tor/notice.log",
-		    (long)t->pid, how, t->data_dir);
+		/* Point at tor's log if it got that far, else its output. */
+		xasprintf(&log, "%s/tor/notice.log", t->data_dir);
+		if (access(log, F_OK) != 0 && access(path, F_OK) == 0) {
+			free(log);
+			log = path;
+			path = NULL;
+		}
+		tor_error(t, "tor (pid %ld) %s; see %s", (long)t->pid, how,
+		    log);
+		free(path);
+		free(log);
 	}
 	t->pid = -1;
 	tor_schedule_retry(t);
@@ -250,14 +264,40 @@ tor_deadline_cb(evutil_socket_t fd, short what, void *arg)
 	tor_drop(t);
 }
 
-/* Authenticated: events, bootstrap state, the onion, the network. */
+/* Add our onion, with proof-of-work defences if tor has them. */
 static void
-tor_setup(struct tor *t)
+tor_add_onion(struct tor *t)
 {
 	char *cmd;
 	size_t len;
 	int r;
 
+	/*
+	 * The key blob: never logged; built in guarded memory, wiped after
+	 * queueing, and libevent writes it from a guarded copy that is wiped
+	 * once sent (torctl_send_secret).
+	 */
+	len = strlen(t->blob) + strlen(t->target) + 120;
+	if ((cmd = sodium_malloc(len)) == NULL) {
+		tor_error(t, "no guarded memory for the onion key");
+		tor_drop(t);
+		return;
+	}
+	snprintf(cmd, len, "ADD_ONION ED25519-V3:%s Flags=DiscardPK%s "
+	    "Port=%u,unix:%s", t->blob,
+	    t->pow_try ? " PoWDefensesEnabled=1" : "", (unsigned)t->port,
+	    t->target);
+	if ((r = torctl_send_secret(t->ctl, cmd, tor_on_add_onion, t)) != 0) {
+		tor_error(t, "cannot send a control command: %s", err_str(r));
+		tor_drop(t);
+	}
+	sodium_free(cmd);
+}
+
+/* Authenticated: events, bootstrap state, version, then the onion. */
+static void
+tor_setup(struct tor *t)
+{
 	t->st.running = 1;
 	tor_notify(t);
 	if (tor_send(t, "SETEVENTS STATUS_CLIENT HS_DESC",
@@ -266,30 +306,58 @@ tor_setup(struct tor *t)
 	if (tor_send(t, "GETINFO status/bootstrap-phase",
 	    tor_on_bootstrap) != 0)
 		return;
-	/*
-	 * The key blob: never logged; built in guarded memory, wiped after
-	 * queueing, and libevent writes it from a guarded copy that is wiped
-	 * once sent (torctl_send_secret).
-	 */
-	len = strlen(t->blob) + strlen(t->target) + 80;
-	if ((cmd = sodium_malloc(len)) == NULL) {
-		tor_error(t, "no guarded memory for the onion key");
-		tor_drop(t);
-		return;
-	}
-	snprintf(cmd, len, "ADD_ONION ED25519-V3:%s Flags=DiscardPK "
-	    "Port=%u,unix:%s", t->blob, (unsigned)t->port, t->target);
-	if ((r = torctl_send_secret(t->ctl, cmd, tor_on_add_onion, t)) != 0) {
-		tor_error(t, "cannot send a control command: %s", err_str(r));
-		tor_drop(t);
-	}
-	sodium_free(cmd);
-	if (r != 0)
-		return;
+	(void)tor_send(t, "GETINFO version", tor_on_version);
+}
+
+/* The onion is there: let tor out (our tor) or learn its SOCKS port. */
+static void
+tor_after_onion(struct tor *t)
+{
 	if (t->pid > 0)
 		tor_send(t, "SETCONF DisableNetwork=0", tor_on_setconf);
 	else
 		tor_send(t, "GETINFO net/listeners/socks", tor_on_listeners);
+}
+
+/* Is "0.4.9.11 (git-...)" at least a.b.c.d? */
+static int
+tor_version_at_least(const char *v, int a, int b, int c, int d)
+{
+	int have[4] = { 0, 0, 0, 0 }, want[4] = { a, b, c, d }, i;
+
+	if (sscanf(v, "%d.%d.%d.%d", &have[0], &have[1], &have[2],
+	    &have[3]) < 3)
+		return 0;
+	for (i = 0; i < 4; i++)
+		if (have[i] != want[i])
+			return have[i] > want[i];
+	return 1;
+}
+
+/* GETINFO version answered: decide on PoW, then add the onion. */
+static void
+tor_on_version(struct torctl *c, const struct ctl_reply *rep, void *arg)
+{
+	struct tor *t = arg;
+	const char *v;
+
+	t->st.version[0] = '\0';
+	if (tor_ok(rep) && strncmp(rep->lines[0].text, "version=", 8) == 0) {
+		v = rep->lines[0].text + 8;
+		snprintf(t->st.version, sizeof t->st.version, "%.*s",
+		    (int)strcspn(v, " "), v);
+	}
+	t->pow_try = t->st.version[0] != '\0' &&
+	    tor_version_at_least(t->st.version, TOR_POW_MIN);
+	if (!t->pow_try) {
+		t->st.pow = TOR_POW_OFF;
+		snprintf(t->st.pow_note, sizeof t->st.pow_note,
+		    "tor %s is older than " TOR_POW_MIN_STR,
+		    t->st.version[0] ? t->st.version : "(version unknown)");
+		log_info("tor: no proof-of-work defences: %s",
+		    t->st.pow_note);
+	}
+	tor_add_onion(t);
 }
 
 /* Start (or restart) tor, or connect to the configured one. */
@@ -579,6 +647,17 @@ tor_on_add_onion(struct torctl *c, const struct ctl_reply *rep, void *arg)
 	struct tor *t = arg;
 	size_t i;
 
+	if ((rep->code == 512 || rep->code == 513) && t->pow_try) {
+		/* A tor built without the pow module says no: go without. */
+		t->pow_try = 0;
+		t->st.pow = TOR_POW_OFF;
+		snprintf(t->st.pow_note, sizeof t->st.pow_note,
+		    "tor refused PoWDefensesEnabled: %d %.80s", rep->code,
+		    tor_reply_text(rep));
+		log_warn("tor: %s; adding the onion without", t->st.pow_note);
+		tor_add_onion(t);
+		return;
+	}
 	if (!tor_setup_ok(t, rep, "ADD_ONION"))
 		return;
 	for (i = 0; i < rep->n; i++) {
@@ -591,8 +670,13 @@ tor_on_add_onion(struct torctl *c, const struct ctl_reply *rep, void *arg)
 			return;
 		}
 		evtimer_del(t->deadline_ev);
-		log_info("tor: onion service %s added on port %u", t->onion,
-		    (unsigned)t->port);
+		if (t->pow_try)
+			t->st.pow = TOR_POW_ON;
+		log_info("tor: onion service %s added on port %u%s",
+		    log_onion(t->onion), (unsigned)t->port,
+		    t->pow_try ? ", proof-of-work defences on" : "");
+		tor_notify(t);
+		tor_after_onion(t);
 		return;
 	}
 	tor_error(t, "ADD_ONION reply without a ServiceID");
@@ -643,7 +727,7 @@ tor_on_event(struct torctl *c, const struct ctl_reply *rep, void *arg)
 {
 	struct tor *t = arg;
 	const char *text = rep->lines[0].text;
-	char w0[32], w1[32], w2[64];
+	char w0[32], w1[32], w2[64], why[64];
 
 	if (ctl_word(text, 0, w0, sizeof w0) != 0 ||
 	    ctl_word(text, 1, w1, sizeof w1) != 0 ||
@@ -655,10 +739,14 @@ tor_on_event(struct torctl *c, const struct ctl_reply *rep, void *arg)
 		if (strcmp(w1, "UPLOADED") == 0 && !t->st.published) {
 			t->st.published = 1;
 			t->backoff_ms = TOR_BACKOFF_MIN_MS;
-			log_info("tor: onion %s published", t->onion);
+			log_info("tor: onion %s published", log_onion(t->onion));
 			tor_notify(t);
-		} else if (strcmp(w1, "FAILED") == 0)
-			log_info("tor: a descriptor upload failed: %s", text);
+		} else if (strcmp(w1, "FAILED") == 0) {
+			/* The line names our address: only its reason. */
+			if (ctl_kv(text, "REASON", why, sizeof why) != 0)
+				snprintf(why, sizeof why, "?");
+			log_info("tor: a descriptor upload failed: %s", why);
+		}
 	}
 }
 
@@ -755,7 +843,17 @@ tor_start(struct tor *t)
 		free(socks);
 		if (r != 0)
 			return r;
-		/* A missing binary shows up as the child's exit status. */
+		if (torlaunch_find(t->tor_binary) != 0) {
+			if (t->tor_binary != NULL)
+				snprintf(t->st.error, sizeof t->st.error,
+				    "tor not found at %s (install tor or use "
+				    "--tor PATH)", t->tor_binary);
+			else
+				snprintf(t->st.error, sizeof t->st.error,
+				    "%s", TORLAUNCH_NOTFOUND);
+			log_error("%s", t->st.error);
+			return ERR_NOTFOUND;
+		}
 	}
 	t->started = 1;
 	tor_connect(t);

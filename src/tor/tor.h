@@ -31,7 +31,14 @@ struct tor_status {
 	int published;		/* first HS_DESC UPLOADED for our address seen */
 	int restarts;		/* how many times tor was restarted */
 	char error[256];	/* last problem, readable; "" if none */
+	char version[32];	/* tor's version, "" until known */
+	int pow;		/* TOR_POW_*: proof-of-work on our onion */
+	char pow_note[128];	/* why it is off, readable; "" if on */
 };
+
+#define TOR_POW_UNKNOWN	0	/* not added yet */
+#define TOR_POW_ON	1	/* ADD_ONION took PoWDefensesEnabled=1 */
+#define TOR_POW_OFF	2	/* tor too old (< 0.4.9.2) or refused it */
 
 struct tor;
 /* Called whenever a field of tor_status changes. */

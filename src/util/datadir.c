@@ -1,6 +1,9 @@
 /* datadir.c -- resolve, create and lock the data directory. */
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/un.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -92,6 +95,47 @@ datadir_prepare(const char *dir)
 		fprintf(stderr, "%s: %s is accessible by other users "
 		    "(mode %03o); run: chmod 700 %s\n", PROG, dir,
 		    (unsigned)(sb.st_mode & 0777), dir);
+		return -1;
+	}
+	return 0;
+}
+
+/* Short enough for the sockets in it? */
+int
+datadir_fits(const char *dir, int with_tor)
+{
+	static const char *const socks[] = { "/warren.sock", "/peer.sock",
+	    "/tor/socks.sock" };
+	struct sockaddr_un sun;
+	size_t i, n = with_tor ? 3 : 2, max = sizeof sun.sun_path - 1;
+	const char *longest = socks[0];
+
+	for (i = 1; i < n; i++)
+		if (strlen(socks[i]) > strlen(longest))
+			longest = socks[i];
+	if (strlen(dir) + strlen(longest) <= max)
+		return 0;
+	fprintf(stderr, "warrend: data directory path too long: %s%s would be "
+	    "%zu bytes, a unix socket path holds at most %zu; use a data "
+	    "directory of at most %zu bytes (-d DIR)\n", dir, longest,
+	    strlen(dir) + strlen(longest), max, max - strlen(longest));
+	return -1;
+}
+
+/* Can we write there? */
+int
+datadir_writable(const char *dir)
+{
+	struct statvfs vfs;
+
+	if (statvfs(dir, &vfs) == 0 && (vfs.f_flag & ST_RDONLY)) {
+		fprintf(stderr, "warrend: the data directory %s is on a "
+		    "read-only file system\n", dir);
+		return -1;
+	}
+	if (access(dir, W_OK | X_OK) != 0) {
+		fprintf(stderr, "warrend: cannot write in the data directory "
+		    "%s: %s\n", dir, strerror(errno));
 		return -1;
 	}
 	return 0;

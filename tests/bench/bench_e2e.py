@@ -3,16 +3,29 @@
 Tor network, beside a raw byte stream over a bare tor connection on the same
 network in the same run. Prints one machine-readable line per case:
 
-  bench=e2e impl=warren case=burst n=10000 msgs_per_s=... seconds=...
-  bench=e2e impl=raw-tor case=burst n=10000 msgs_per_s=... seconds=...
   bench=e2e impl=warren case=latency n=200 p50_ms=... p99_ms=...
   bench=e2e impl=raw-tor case=latency n=200 p50_ms=... p99_ms=...
+  bench=e2e impl=raw-tor case=burst n=10000 msgs_per_s=... seconds=...
+  bench=e2e impl=warren case=burst n=10000 msgs_per_s=... seconds=...
+  bench=e2e ratio=warren/raw-tor case=latency p50=... p99=...
+  bench=e2e ratio=warren/raw-tor case=burst msgs_per_s=...
   bench=e2e impl=warren case=rss contacts=1000 rss_kib=...
+
+The raw baseline takes the path warrend takes (src/tor/socks.c and
+src/tor/launch.c): the client goes through alice's own tor, over its UNIX
+SocksPort (OnionTrafficOnly ExtendedErrors), with RFC 1929 stream isolation
+(username BLAKE2b-128 of the onion, in hex, empty password) and the name
+resolved by tor; the service is an ED25519-V3 onion added with ADD_ONION
+(Flags=DiscardPK) whose target is a UNIX socket, on a tor configured like
+the one warrend starts (AvoidDiskWrites 1). Every socket on both paths is
+AF_UNIX, so Nagle does not apply to either; the tor-to-tor links are the
+same relays. Runs right after warren's latency case, before its burst.
 
 Usage: bench_e2e.py --build BUILD_DIR --testnet NET_DIR [--n 10000]
 Timings are measurements, never pass/fail.
 """
-import argparse, json, os, socket, statistics, subprocess, sys, tempfile
+import argparse, hashlib, json, os, socket, statistics, subprocess, sys
+import tempfile
 import threading, time
 
 def die(msg):
@@ -63,13 +76,18 @@ def start_node(build, d, torrc, extra=()):
     return p
 
 def socks_connect(socks_path, onion, port, secs=90):
-    """SOCKS5 through tor's unix SocksPort, retrying while the onion is new."""
+    """SOCKS5 through tor's unix SocksPort, retrying while the onion is new,
+    exactly as warrend dials (src/tor/socks.c): offer only username/password,
+    the per-destination isolation username, an empty password."""
+    user = hashlib.blake2b(onion.encode(), digest_size=16).hexdigest().encode()
     end = time.time() + secs
     while True:
         s = socket.socket(socket.AF_UNIX)
         s.connect(socks_path)
-        s.sendall(b"\x05\x01\x00")
-        assert s.recv(2) == b"\x05\x00"
+        s.sendall(b"\x05\x01\x02")
+        assert s.recv(2) == b"\x05\x02"
+        s.sendall(b"\x01" + bytes([len(user)]) + user + b"\x00")
+        assert s.recv(2) == b"\x01\x00"
         host = (onion + ".onion").encode()
         s.sendall(b"\x05\x01\x00\x03" + bytes([len(host)]) + host +
                   port.to_bytes(2, "big"))
@@ -89,9 +107,12 @@ def raw_tor(build, net, work, alice_dir, n, nlat):
     os.makedirs(d, mode=0o700)
     ctl = d + "/control.sock"
     with open(d + "/torrc", "w") as f:
-        f.write("DataDirectory %s\nSocksPort 0\nControlSocket %s\n"
-                "CookieAuthentication 0\nLog notice file %s/notice.log\n"
-                % (d, ctl, d))
+        # The lines warrend's own tor gets (src/tor/launch.c), but a
+        # control socket instead of the owning control connection.
+        f.write("DataDirectory %s\nSocksPort unix:%s/socks.sock "
+                "OnionTrafficOnly ExtendedErrors\nControlSocket %s\n"
+                "CookieAuthentication 0\nAvoidDiskWrites 1\n"
+                "Log notice file %s/notice.log\n" % (d, d, ctl, d))
         f.write(open(net + "/client.torrc").read())
     tor = subprocess.Popen(["tor", "--defaults-torrc", "/dev/null", "-f",
         d + "/torrc", "--__OwningControllerProcess", str(os.getpid())],
@@ -215,6 +236,13 @@ def main():
         print("bench=e2e impl=warren case=latency n=%d p50_ms=%.1f p99_ms=%.1f"
               % (len(lat), pct(lat, 50) * 1000, pct(lat, 99) * 1000), flush=True)
 
+        rlat, rrate, rdt = raw_tor(build, a.testnet, work, A, a.n, a.latency_n)
+        print("bench=e2e impl=raw-tor case=latency n=%d p50_ms=%.1f "
+              "p99_ms=%.1f" % (len(rlat), pct(rlat, 50) * 1000,
+              pct(rlat, 99) * 1000), flush=True)
+        print("bench=e2e impl=raw-tor case=burst n=%d msgs_per_s=%.0f "
+              "seconds=%.2f" % (a.n, rrate, rdt), flush=True)
+
         # Burst: N messages pipelined on one connection; until all ACKed.
         evs = Rpc(A + "/warren.sock")
         evs.call("events.subscribe")
@@ -250,13 +278,12 @@ def main():
               flush=True)
         s.close()
         evs.close()
-
-        rlat, rrate, rdt = raw_tor(build, a.testnet, work, A, a.n, a.latency_n)
-        print("bench=e2e impl=raw-tor case=latency n=%d p50_ms=%.1f "
-              "p99_ms=%.1f" % (len(rlat), pct(rlat, 50) * 1000,
-              pct(rlat, 99) * 1000), flush=True)
-        print("bench=e2e impl=raw-tor case=burst n=%d msgs_per_s=%.0f "
-              "seconds=%.2f" % (a.n, rrate, rdt), flush=True)
+        # Above 1: warren is slower (latency) or faster (burst) than tor.
+        print("bench=e2e ratio=warren/raw-tor case=latency p50=%.2f p99=%.2f"
+              % (pct(lat, 50) / pct(rlat, 50), pct(lat, 99) / pct(rlat, 99)),
+              flush=True)
+        print("bench=e2e ratio=warren/raw-tor case=burst msgs_per_s=%.2f"
+              % ((a.n / dt) / rrate), flush=True)
 
         # RSS with many contacts (no tor: the daemon's own memory).
         C = work + "/many"

@@ -1,7 +1,8 @@
 /*
  * fuzz_noise.c -- hostile handshake messages. The first byte picks the
  * step: 0 feeds the rest as message 1 to a responder, 1 as message 2 to an
- * initiator, 2 as message 3 to a responder that got a genuine message 1.
+ * initiator, 2 as message 3 to a responder that got a genuine message 1;
+ * 3, 4 and 5 do the same with the hybrid handshake XKhfs.
  * Invariants: only the documented codes; a payload never exceeds the
  * buffer; after a failure the handshake refuses everything.
  */
@@ -30,7 +31,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	uint8_t isk[32], ipk[32], rsk[32], rpk[32], esk[32], epk[32];
-	uint8_t msg[128], payload[PAYLOAD_CAP];
+	uint8_t msg[2048], payload[PAYLOAD_CAP], seed[64];
 	struct noise_hs *i = NULL, *r = NULL, *target;
 	size_t mlen, plen;
 	int rc;
@@ -40,12 +41,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	fixed_key(isk, ipk, 0x11);
 	fixed_key(rsk, rpk, 0x22);
 	fixed_key(esk, epk, 0x33);
-	i = noise_hs_new(NOISE_INITIATOR, isk, ipk, rpk, NULL, 0);
-	r = noise_hs_new(NOISE_RESPONDER, rsk, rpk, NULL, NULL, 0);
+	if (data[0] % 6 >= 3) {
+		i = noise_hs_new_hfs(NOISE_INITIATOR, isk, ipk, rpk, NULL, 0);
+		r = noise_hs_new_hfs(NOISE_RESPONDER, rsk, rpk, NULL, NULL, 0);
+	} else {
+		i = noise_hs_new(NOISE_INITIATOR, isk, ipk, rpk, NULL, 0);
+		r = noise_hs_new(NOISE_RESPONDER, rsk, rpk, NULL, NULL, 0);
+	}
 	if (i == NULL || r == NULL)
 		abort();
 	noise_hs_set_ephemeral(i, esk);
 	noise_hs_set_ephemeral(r, esk);
+	memset(seed, 0x44, sizeof seed);
+	noise_hs_set_kem_seed(i, seed);
+	noise_hs_set_kem_seed(r, seed);
 
 	switch (data[0] % 3) {
 	case 0:

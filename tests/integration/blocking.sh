@@ -34,4 +34,5 @@ json alice contacts | grep -q "$(onion mallory)" && notok "a requester is not a 
 w alice reject "$(onion mallory)" >/dev/null
 json alice requests | grep -q "$(onion mallory)" && notok "rejecting forgets the request" "still there" ||
     ok "rejecting forgets the request"
+flowing
 exit $FAILED

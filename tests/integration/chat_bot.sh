@@ -37,4 +37,5 @@ json bot log alice | grep -q "hello from tmux" && ok "the bot's side got the typ
     notok "the bot's side got the typed line" "missing"
 tmux -S "$sock" send-keys -t chat C-d
 tmux -S "$sock" kill-server 2>/dev/null
+flowing
 exit $FAILED

@@ -152,6 +152,7 @@ run() {
 	    notok "$victim run: A's outbox is empty" "$(json "$a" contacts | grep outbox)"
 	verify "$a" "$b" "$victim" || FAILED=1
 	echo "# $victim run: $((SECONDS - t0)) s with $KILLS crashes"
+	flowing "$a" "$b"
 	node_stop "$a"
 	node_stop "$b"
 }

@@ -62,5 +62,6 @@ echo $! >"$T/carol.pid"
 wait_until 20 test -S "$T/carol/warren.sock"
 check "attached to an existing tor, carol publishes" wait_published carol 90
 check "carol and bob become contacts through the attached tor" befriend carol bob
+flowing
 kill "$(cat "$T/ext.pid")" 2>/dev/null
 exit $FAILED

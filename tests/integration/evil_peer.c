@@ -14,8 +14,8 @@
  *               "closed")
  *   error WHY   we could not even get as far as the action (exit 1)
  *
- * usage: evil_peer [-s SEEDHEX] [-w SECS] [-n COUNT] [-k KEY] [-V VERSION]
- *            [-N NICK] SOCKET ONION ACTION [ARG]
+ * usage: evil_peer [-c] [-s SEEDHEX] [-w SECS] [-n COUNT] [-k KEY]
+ *            [-V VERSION] [-N NICK] SOCKET ONION ACTION [ARG]
  *        evil_peer -s SEEDHEX [-k KEY] id  print the onion HELLO claims
  *
  * -k: what HELLO claims and how it is signed. own (the default): our key,
@@ -24,6 +24,8 @@
  * -A, signed with A's own key. nosig: our key, 64 zero bytes.
  * -V: the version byte of our preamble (the default: PEER_VERSION).
  * -N: the nick our CONTACT_REQUEST carries (the default: "evil").
+ * -c: the classical handshake, plain Noise XK with the prologue "warren/2 "
+ * (protocol 2 before the hybrid XKhfs): a downgrade the daemon refuses.
  *
  * Actions before the handshake: none (connect, send nothing), slow (a
  * byte a second), badpreamble, hsgarbage (preamble + a garbage msg1),
@@ -31,7 +33,9 @@
  * After it: request [TEXT] (a CONTACT_REQUEST carrying the nick NICK,
  * "evil" by default; with -n, COUNT of them each from a fresh identity on
  * its own connection), ping [N], hold (answer
- * PINGs until -w runs out), oversize (a length over the frame limit),
+ * PINGs until -w runs out), pinghold (the same, sending a PING of its
+ * own every 5 s; with -n it comes back, as a new identity, a second
+ * after each close), oversize (a length over the frame limit),
  * zerolen, truncated (half a frame, then close), short (a frame shorter
  * than one padded block), badtag (a corrupted ciphertext), garbage (valid
  * ciphertext of random bytes), bigarray (msgpack array of 2^32-1
@@ -74,6 +78,7 @@ struct evil {
 	int wait_ms;
 	int key;		/* enum evil_key */
 	int version;		/* our preamble's version byte */
+	int classical;		/* -c: plain XK, no ML-KEM */
 	const char *nick;
 	struct identity *id;
 	uint8_t remote_ed_pk[32];
@@ -289,12 +294,13 @@ await_close(struct evil *e)
 	}
 }
 
-/* Preamble, XK msg1..msg3 with our HELLO, split. 0 or ERR_*. */
+/* Preamble, XKhfs msg1..msg3 with our HELLO, split. 0 or ERR_*. */
 static int
 handshake(struct evil *e)
 {
 	uint8_t pre[PEER_PREAMBLE_LEN] = { 'W', 'R', 'N', 0 };
 	uint8_t prologue[PEER_PROLOGUE_LEN], rs[32], msg[FRAME_MAX_HS];
+	size_t plen0;
 	uint8_t hello[WARREN_PAD_BLOCK], got[PEER_PREAMBLE_LEN], secret[32];
 	uint8_t sm[PEER_SIG_CTX_LEN + 32];
 	long long deadline = now_ms() + 10000;
@@ -304,12 +310,14 @@ handshake(struct evil *e)
 	int r = ERR_CRYPTO;
 
 	pre[3] = (uint8_t)e->version;
-	memcpy(prologue, PEER_PROLOGUE, sizeof PEER_PROLOGUE - 1);
-	memcpy(prologue + sizeof PEER_PROLOGUE - 1, e->onion, ONION_LEN);
+	plen0 = e->classical ? strlen("warren/2 ") : sizeof PEER_PROLOGUE - 1;
+	memcpy(prologue, e->classical ? "warren/2 " : PEER_PROLOGUE, plen0);
+	memcpy(prologue + plen0, e->onion, ONION_LEN);
 	if (ed_pk_to_x(rs, e->remote_ed_pk) != 0)
 		return ERR_CRYPTO;
-	hs = noise_hs_new(NOISE_INITIATOR, identity_x_sk(e->id),
-	    identity_x_pk(e->id), rs, prologue, sizeof prologue);
+	hs = (e->classical ? noise_hs_new : noise_hs_new_hfs)(NOISE_INITIATOR,
+	    identity_x_sk(e->id), identity_x_pk(e->id), rs, prologue,
+	    plen0 + ONION_LEN);
 	if (hs == NULL)
 		return ERR_CRYPTO;
 	if (noise_hs_write(hs, NULL, 0, msg, sizeof msg, &len) != 0)
@@ -451,6 +459,34 @@ do_hold(struct evil *e)
 
 	r = recv_msg(e, &m, now_ms() + e->wait_ms);
 	printf("%s\n", r == ERR_TIMEOUT || r == 0 ? "open" : "closed");
+}
+
+/* Hold the connection and PING every 5 s until the wait runs out. */
+static void
+do_pinghold(struct evil *e)
+{
+	long long end = now_ms() + e->wait_ms, next;
+	struct wire_msg m;
+	int r;
+
+	for (;;) {
+		memset(&m, 0, sizeof m);
+		m.type = WIRE_PING;
+		if (send_msg(e, &m) != 0)
+			break;
+		next = now_ms() + 5000;
+		if (next > end)
+			next = end;
+		while ((r = recv_msg(e, &m, next)) == 0)
+			;
+		if (r != ERR_TIMEOUT)
+			break;
+		if (now_ms() >= end) {
+			printf("open\n");
+			return;
+		}
+	}
+	printf("closed\n");
 }
 
 /* The hostile frames after the handshake. -1: unknown action. */
@@ -601,7 +637,7 @@ parse_seed(const char *hex, uint8_t seed[IDENTITY_SEED_LEN])
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: evil_peer [-s SEEDHEX] [-w SECS] [-n COUNT] "
+	fprintf(stderr, "usage: evil_peer [-c] [-s SEEDHEX] [-w SECS] [-n COUNT] "
 	    "[-k own|twin|twinbad|nosig] [-V VERSION] [-N NICK]\n"
 	    "           SOCKET ONION ACTION [ARG]\n"
 	    "       evil_peer -s SEEDHEX [-k KEY] id\n");
@@ -621,8 +657,11 @@ main(int argc, char **argv)
 	e.wait_ms = 5000;
 	e.version = PEER_VERSION;
 	e.nick = "evil";
-	while ((c = getopt(argc, argv, "s:w:n:k:V:N:")) != -1) {
+	while ((c = getopt(argc, argv, "cs:w:n:k:V:N:")) != -1) {
 		switch (c) {
+		case 'c':
+			e.classical = 1;
+			break;
 		case 'k':
 			if (strcmp(optarg, "own") == 0)
 				e.key = KEY_OWN;
@@ -710,6 +749,9 @@ main(int argc, char **argv)
 			} else if (strcmp(act, "hold") == 0) {
 				do_hold(&e);
 				r = 0;
+			} else if (strcmp(act, "pinghold") == 0) {
+				do_pinghold(&e);
+				r = 0;
 			} else
 				r = do_hostile(&e, act);
 			if (r != 0) {
@@ -722,6 +764,8 @@ main(int argc, char **argv)
 		stop(&e);
 		identity_free(e.id);
 		e.id = NULL;
+		if (strcmp(act, "pinghold") == 0 && i + 1 < count)
+			sleep(1);
 	}
 	return rc;
 }

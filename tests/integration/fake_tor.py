@@ -97,10 +97,16 @@ def ctl_session(c, sc, cookie, cookiefile, onion):
         c.send("515 Authentication failed\r\n")
         return
     c.send("250 OK\r\n")
-    # SETEVENTS, GETINFO bootstrap, ADD_ONION, GETINFO listeners.
-    for _ in range(4):
+    # SETEVENTS, GETINFO bootstrap, GETINFO version, ADD_ONION (twice if
+    # refused with PoW, as a tor built without the pow module does),
+    # GETINFO listeners.
+    for _ in range(6):
         l = c.line()
-        if l.startswith("SETEVENTS"):
+        if l == "GETINFO version":
+            c.send("250-version=0.4.9.3 (git-fake)\r\n250 OK\r\n")
+        elif "PoWDefensesEnabled" in l:
+            c.send('512 Unrecognized argument "PoWDefensesEnabled"\r\n')
+        elif l.startswith("SETEVENTS"):
             c.send("250 OK\r\n")
         elif l == "GETINFO status/bootstrap-phase":
             c.send('250-status/bootstrap-phase=NOTICE BOOTSTRAP PROGRESS=100 '
@@ -115,6 +121,7 @@ def ctl_session(c, sc, cookie, cookiefile, onion):
         elif l == "GETINFO net/listeners/socks":
             c.send('250-net/listeners/socks="unix:/tmp/fake.socks"\r\n'
                    '250 OK\r\n')
+            break
         else:
             c.send("510 Unrecognized command\r\n")
     c.send("650 HS_DESC UPLOADED %s UNKNOWN $AAAA~relay\r\n" % onion)

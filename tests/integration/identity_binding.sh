@@ -82,5 +82,18 @@ grep -q "inbound peer runs an older warren protocol (1, we speak 2)" "$T/v.log" 
 grep -q "$(addr f1)" "$T/v.log" && notok "that log line names no address" "it does" ||
     ok "that log line names no address"
 
+# No downgrade: a peer speaking the classical handshake (plain Noise XK,
+# as protocol 2 did before the hybrid X25519 + ML-KEM-768 XKhfs) with the
+# right version byte gets no session at all.
+out=$(evil_as 9a -c $(at) request "classical")
+echo "$out" | grep -qx closed && ! echo "$out" | grep -q '^response' &&
+    ok "a classical (non-hybrid) handshake is refused" ||
+    notok "a classical (non-hybrid) handshake is refused" "$out"
+requests_has "$(addr 9a)" && notok "a classical peer makes no request" "listed" ||
+    ok "a classical peer makes no request"
+[ "$(evil_as 9a $(at) request "hybrid")" = "response 0" ] &&
+    ok "the same identity gets in with the hybrid handshake" ||
+    notok "the same identity gets in with the hybrid handshake" "no response"
+
 check "the daemon is alive" alive v
 exit $FAILED

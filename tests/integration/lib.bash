@@ -223,3 +223,108 @@ class Rpc:
         return r["result"]
 PYEOF
 }
+
+# --- the delivery invariant (every test with two or more real nodes)
+# flowing [NODES...]: after a test step, between every two running nodes
+# (default: all of $NODES) that are contacts: no message stays queued or
+# sent for more than 15 s while both see each other online. A pair with
+# something to deliver gets up to ${FLOW_CONNECT:-120} s to connect first
+# (a pair that never connects is a stall too). A side whose session reset
+# is not yet acknowledged ("alert") holds its messages by design and is
+# skipped. Prints one ok/not ok line; cheap: one contacts.list per node and
+# poll.
+flowing() {
+	local nodes="${*:-$NODES}" n args=""
+	for n in $nodes; do
+		alive "$n" && [ -S "$T/$n/warren.sock" ] && args="$args $n=$T/$n/warren.sock"
+	done
+	# shellcheck disable=SC2086
+	python3 - "${FLOW_CONNECT:-120}" $args <<'PYEOF'
+import json, socket, sys, time
+
+def call(path, method, params=None):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(10)
+    try:
+        s.connect(path)
+        req = {"jsonrpc": "2.0", "id": 1, "method": method}
+        if params is not None:
+            req["params"] = params
+        s.sendall((json.dumps(req) + "\n").encode())
+        buf = b""
+        while b"\n" not in buf:
+            d = s.recv(65536)
+            if not d:
+                return None
+            buf += d
+        r = json.loads(buf.split(b"\n", 1)[0])
+        return r.get("result")
+    except (OSError, ValueError):
+        return None
+    finally:
+        s.close()
+
+connect_for = float(sys.argv[1])
+nodes = dict(a.split("=", 1) for a in sys.argv[2:])
+onion = {}
+for n, p in nodes.items():
+    st = call(p, "status")
+    if st and not st.get("locked") and st.get("onion"):
+        onion[n] = st["onion"]
+names = sorted(onion)
+by_onion = {onion[n]: n for n in names}
+
+def snapshot():
+    # view[a][b] = b's contact object in a's list (contacts only)
+    view = {}
+    for a in names:
+        res = call(nodes[a], "contacts.list") or {"contacts": []}
+        view[a] = {by_onion[c["address"]]: c for c in res["contacts"]
+                   if c["address"] in by_onion and c["state"] == "contact"}
+    return view
+
+start = time.time()
+online_time = {}            # (a, b) -> seconds seen both online with a's mail waiting
+last = time.time()
+bad = []
+while True:
+    view = snapshot()
+    now = time.time()
+    dt, last = now - last, now
+    waiting, stalled = [], []
+    for a in names:
+        for b, c in view[a].items():
+            if c.get("alert") or c["outbox"] == 0:
+                online_time.pop((a, b), None)
+                continue
+            back = view.get(b, {}).get(a)
+            if back is None:
+                continue    # not (yet) a contact on b's side
+            waiting.append((a, b))
+            if c["online"] and back["online"]:
+                online_time[(a, b)] = online_time.get((a, b), 0) + dt
+                if online_time[(a, b)] > 15:
+                    stalled.append((a, b, c["outbox"]))
+    if not waiting:
+        print("ok - delivery invariant: nothing waits between %s" % " ".join(names))
+        sys.exit(0)
+    if stalled:
+        for a, b, k in stalled:
+            msgs = (call(nodes[a], "messages.list", {"contact": onion[b], "limit": 500})
+                    or {"messages": []})["messages"]
+            st = ["%s:%s" % (m["id"], m["state"]) for m in msgs
+                  if m["direction"] == "out" and m["state"] in ("queued", "sent")]
+            print("not ok - delivery invariant: %s's %d message(s) to %s stay "
+                  "undelivered > 15 s while both are online: %s"
+                  % (a, k, b, " ".join(st[:10])))
+        sys.exit(1)
+    if now - start > connect_for + 15:
+        print("not ok - delivery invariant: %s never delivered (not online: %s)"
+              % (", ".join("%s->%s" % w for w in waiting),
+                 ", ".join("%s->%s" % w for w in waiting
+                           if not view[w[0]][w[1]]["online"])))
+        sys.exit(1)
+    time.sleep(0.5)
+PYEOF
+	[ $? -eq 0 ] || FAILED=1
+}

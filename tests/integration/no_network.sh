@@ -32,6 +32,7 @@ w y send x "traced hello" >/dev/null
 w x send "$(onion y)" "hello back" >/dev/null
 check "y's message is delivered" wait_until 90 outbox_empty y
 check "x's message reaches y" wait_until 90 sh -c "'$WARREN' -d '$T/y' --json log x | grep -q 'hello back'"
+flowing
 
 ypid=$(cat "$T/y/warrend.pid" 2>/dev/null)
 w y stop >/dev/null 2>&1

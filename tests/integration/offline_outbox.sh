@@ -21,6 +21,7 @@ q=$(( $(count_state alice bob queued) + $(count_state alice bob sent) ))
     notok "all 50 wait in alice's outbox across her restart" "$q waiting"
 
 node_start bob || exit 1
+flowing
 check "alice's outbox drains once bob is back" wait_until 180 outbox_empty alice
 texts bob alice | grep '^in ' | sed 's/^in //' >"$T/got"
 seq 1 50 | sed 's/^/offline /' >"$T/want"
@@ -28,4 +29,5 @@ diff -q "$T/got" "$T/want" >/dev/null && ok "bob has all 50 exactly once, in ord
     notok "bob has all 50 exactly once, in order" "$(diff "$T/got" "$T/want" | head -5)"
 [ "$(count_state alice bob delivered)" = 50 ] && ok "alice sees all 50 delivered" ||
     notok "alice sees all 50 delivered" "$(count_state alice bob delivered)"
+flowing
 exit $FAILED

@@ -19,6 +19,7 @@ node_stop bob
 
 # Start both together: each dials the other as soon as its tor is ready.
 node_start alice && node_start bob || exit 1
+flowing
 check "alice's outbox drains" wait_until 180 outbox_empty alice
 check "bob's outbox drains" wait_until 180 outbox_empty bob
 texts bob alice | grep '^in ' | sed 's/^in //' | diff -q - <(seq 1 10 | sed 's/^/a /') >/dev/null &&
@@ -36,4 +37,5 @@ w alice send bob "after" >/dev/null
 check "a message after the race is delivered" wait_until 60 outbox_empty alice
 [ "$(texts bob alice | grep -c '^in after$')" = 1 ] && ok "it arrives exactly once" ||
     notok "it arrives exactly once" "$(texts bob alice | grep -c '^in after$') copies"
+flowing
 exit $FAILED

@@ -26,4 +26,5 @@ texts a b | grep '^in ' | sed 's/^in //' | diff -q - <(seq 1 20 | sed 's/^/from 
 texts a c | grep '^in ' | sed 's/^in //' | diff -q - <(seq 1 20 | sed 's/^/from c /') >/dev/null &&
     ok "a's conversation with c holds only c's messages" || notok "a's conversation with c holds only c's messages" "mismatch"
 json b contacts | grep -q "$(onion c)" && notok "b does not know c" "it does" || ok "b does not know c"
+flowing
 exit $FAILED

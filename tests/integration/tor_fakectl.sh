@@ -42,6 +42,11 @@ for what in "SAFECOOKIE server hash is wrong" "protocol error" "too large" \
 	grep -q "$what" "$T/n0.err" && ok "logged: $what" ||
 	    notok "logged: $what" "missing"
 done
+# The fake claims 0.4.9.3 but refuses PoWDefensesEnabled (a tor built
+# without the pow module): the onion is added without, and status says so.
+grep -q "tor refused PoWDefensesEnabled: 512" "$T/n0.err" && grep -q "published=1 .*pow=2 version=0.4.9.3" "$T/n0.out" &&
+    ok "PoW refused by tor: onion added without, pow unavailable" ||
+    notok "PoW refused by tor: onion added without, pow unavailable" "$(grep -i pow "$T/n0.err" | head -2)"
 grep -q "socks=unix:/tmp/fake.socks" "$T/n0.out" &&
     ok "SOCKS address from GETINFO" || notok "SOCKS address from GETINFO" "-"
 exit $FAILED

@@ -82,9 +82,10 @@ on_status(struct tor *t, const struct tor_status *st, void *arg)
 	const char *socks = tor_socks_addr(t);
 
 	printf("status running=%d progress=%d tag=%s published=%d "
-	    "restarts=%d socks=%s summary=\"%s\" error=\"%s\"\n", st->running,
-	    st->progress, st->tag, st->published, st->restarts,
-	    socks ? socks : "-", st->summary, st->error);
+	    "restarts=%d socks=%s pow=%d version=%s summary=\"%s\" "
+	    "error=\"%s\"\n", st->running, st->progress, st->tag,
+	    st->published, st->restarts, socks ? socks : "-", st->pow,
+	    st->version[0] ? st->version : "-", st->summary, st->error);
 	if (st->published && !was_published)
 		printf("published onion=%s\n", onion);
 	was_published = st->published;

@@ -31,6 +31,7 @@ w alice send --force bob "after reset" >/dev/null && ok "--force sends (and ackn
 check "bob gets it on the new session" wait_until 60 sh -c "'$WARREN' -d '$T/bob' --json log alice | grep -q 'after reset'"
 w alice send bob "no more asking" >/dev/null && ok "after acknowledging, no confirmation" ||
     notok "after acknowledging, no confirmation" "still asks"
+flowing
 
 # --- disappearing messages: a 30 s timer set by alice applies to both
 w alice timer bob 30s >/dev/null && ok "alice sets a 30 s timer" || notok "alice sets a 30 s timer" "failed"
@@ -91,4 +92,5 @@ after=$(sqlite3 "$T/alice/warren.db" 'SELECT COUNT(*) FROM contacts' 2>/dev/null
 json alice requests | grep -q "$(onion carol)" && notok "no request is listed" "listed" || ok "no request is listed"
 json carol contacts | grep -q '"request": "delivered"' && notok "carol's request is not delivered" "it is" ||
     ok "carol's request is not delivered"
+flowing
 exit $FAILED

@@ -39,4 +39,5 @@ grep '^out' "$T/bob.txt" | sed 's/^out //' | diff -q - "$T/want_a" >/dev/null &&
     notok "bob received alice's 100 exactly once, in order" "mismatch"
 [ "$(count_state alice bob delivered)" = 100 ] && ok "alice sees all 100 delivered" ||
     notok "alice sees all 100 delivered" "$(count_state alice bob delivered)"
+flowing
 exit $FAILED

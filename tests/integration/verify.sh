@@ -112,6 +112,7 @@ fi
 # The mark survives a restart; the number does not change.
 node_stop alice
 node_start alice || exit 1
+flowing alice bob
 [ "$(verified alice bob)" = yes ] && ok "bob is still verified after a restart" ||
     notok "bob is still verified after a restart" "$(verified alice bob)"
 w alice verify bob >"$T/verify2.out" 2>&1
@@ -146,4 +147,5 @@ if command -v zbarimg >/dev/null 2>&1; then
 else
 	echo "# skip QR decoding: zbarimg not installed (apt-get install zbar-tools)"
 fi
+flowing
 exit $FAILED

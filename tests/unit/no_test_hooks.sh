@@ -3,7 +3,7 @@
 # ephemeral key, a Noise nonce jump, a tap on every ratchet message key)
 # are not in the production library or programs, only in libwarrentest.a.
 # Run from the build directory.
-hooks="noise_hs_set_ephemeral noise_cs_set_nonce ratchet_set_key_hook"
+hooks="noise_hs_set_ephemeral noise_hs_set_kem_seed noise_cs_set_nonce ratchet_set_key_hook"
 fail=0
 command -v nm >/dev/null 2>&1 || { echo "ok - skipped: no nm"; exit 77; }
 for f in libwarren.a warrend warren; do

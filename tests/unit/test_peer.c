@@ -4,6 +4,7 @@
  * keepalive, backpressure; and the unix listener. A hand-driven
  * initiator ("manual") plays a peer that lies or goes silent.
  */
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -417,6 +418,46 @@ enum {
 	MANUAL_SIGN_NONE	/* 64 zero bytes */
 };
 
+/*
+ * GOODBYE: peer_goodbye writes it to the socket itself (no loop turn in
+ * between, as at shutdown); the other side is lost with ERR_CLOSED at
+ * once (the sender keeps its end open), also under the request-only
+ * policy, and the frame never reaches the owner.
+ */
+static void
+test_peer_goodbye(void)
+{
+	struct side a, b;
+	struct peer_cfg cfg;
+	int sv[2], i, queued;
+
+	peer_cfg_default(&cfg);
+	for (i = 0; i < 2; i++) {
+		side_init(&a, PEER_FULL);
+		side_init(&b, i == 0 ? PEER_FULL : PEER_REQUEST_ONLY);
+		connect_ab(&a, &b, identity_ed_pk(id_b), &cfg, sv);
+		CHECK(run_until(&a.up, &b.up, 5000));
+		queued = 0;
+		if (i == 0) {
+			peer_goodbye(b.p);
+			CHECK(ioctl(sv[0], FIONREAD, &queued) == 0);
+			CHECK(queued > 0);
+			CHECK(run_until(&a.lost, NULL, 5000));
+			CHECK_INT(a.reason, ERR_CLOSED);
+			CHECK_INT(a.nmsg, 0);
+		} else {
+			peer_goodbye(a.p);
+			CHECK(ioctl(sv[1], FIONREAD, &queued) == 0);
+			CHECK(queued > 0);
+			CHECK(run_until(&b.lost, NULL, 5000));
+			CHECK_INT(b.reason, ERR_CLOSED);
+			CHECK_INT(b.nmsg, 0);
+		}
+		CHECK(run_until(&a.lost, &b.lost, 5000));
+	}
+	peer_goodbye(NULL);	/* accepted */
+}
+
 /* A hand-driven initiator: may lie in HELLO, send raw bytes, go silent. */
 struct manual {
 	struct bufferevent *bev;
@@ -527,7 +568,7 @@ manual_start(struct manual *mc, struct side *b, const struct peer_cfg *cfg,
     const char *preamble, int do_hs, int sv[2])
 {
 	struct bufferevent *y;
-	uint8_t prologue[PEER_PROLOGUE_LEN], msg[64];
+	uint8_t prologue[PEER_PROLOGUE_LEN], msg[FRAME_MAX_HS];
 	size_t len;
 
 	memset(mc, 0, sizeof *mc);
@@ -544,7 +585,7 @@ manual_start(struct manual *mc, struct side *b, const struct peer_cfg *cfg,
 	memcpy(prologue, PEER_PROLOGUE, sizeof PEER_PROLOGUE - 1);
 	memcpy(prologue + sizeof PEER_PROLOGUE - 1, identity_onion(id_b),
 	    ONION_LEN);
-	mc->hs = noise_hs_new(NOISE_INITIATOR, identity_x_sk(self),
+	mc->hs = noise_hs_new_hfs(NOISE_INITIATOR, identity_x_sk(self),
 	    identity_x_pk(self), identity_x_pk(id_b), prologue,
 	    sizeof prologue);
 	CHECK_INT(noise_hs_write(mc->hs, NULL, 0, msg, sizeof msg, &len), 0);
@@ -1021,6 +1062,7 @@ main(void)
 	RUN(test_peer_wrong_responder_key);
 	RUN(test_peer_policy);
 	RUN(test_peer_owner_closes);
+	RUN(test_peer_goodbye);
 	RUN(test_peer_hello_key_mismatch);
 	RUN(test_peer_hello_negated_key);
 	RUN(test_peer_bad_preamble);

@@ -75,7 +75,8 @@ static void
 test_wire_roundtrip_all(void)
 {
 	struct wire_msg m, d;
-	uint64_t simple[] = { WIRE_PING, WIRE_PONG, WIRE_RATCHET_RESET };
+	uint64_t simple[] = { WIRE_PING, WIRE_PONG, WIRE_GOODBYE,
+	    WIRE_RATCHET_RESET };
 	size_t i;
 
 	memset(&m, 0, sizeof m);
@@ -562,6 +563,7 @@ test_wire_missing_extra(void)
 	/* Extra fields: rejected for every known type, consistently. */
 	CHECK_INT(decode_with(WIRE_PING, 1, f_u64), ERR_PROTO);
 	CHECK_INT(decode_with(WIRE_PONG, 1, f_u64), ERR_PROTO);
+	CHECK_INT(decode_with(WIRE_GOODBYE, 1, f_u64), ERR_PROTO);
 	CHECK_INT(decode_with(WIRE_RATCHET_RESET, 1, f_u64), ERR_PROTO);
 	CHECK_INT(decode_with(WIRE_ACK, 2, f_u64x2), ERR_PROTO);
 	CHECK_INT(decode_with(WIRE_RECEIPT, 2, f_u64x2), ERR_PROTO);
