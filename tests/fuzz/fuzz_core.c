@@ -353,7 +353,7 @@ conn_open(int k)
 	memcpy(prologue, PEER_PROLOGUE, sizeof PEER_PROLOGUE - 1);
 	memcpy(prologue + sizeof PEER_PROLOGUE - 1, node_onion(R.n),
 	    ONION_LEN);
-	R.c.hs = noise_hs_new(NOISE_INITIATOR, identity_x_sk(ids[k]),
+	R.c.hs = noise_hs_new_hfs(NOISE_INITIATOR, identity_x_sk(ids[k]),
 	    identity_x_pk(ids[k]), identity_x_pk(R.n->id), prologue,
 	    sizeof prologue);
 	memcpy(buf, "WRN\x02", 4);
@@ -362,7 +362,8 @@ conn_open(int k)
 	store_be16(buf + 4, (uint16_t)len);
 	bufferevent_write(R.c.bev, buf, len + 6);
 	in = bufferevent_get_input(R.c.bev);
-	for (i = 0; i < 50 && evbuffer_get_length(in) < 4 + 2 + 48; i++)
+	for (i = 0; i < 50 && evbuffer_get_length(in) <
+	    4 + 2 + NOISE_HFS_MSG2_MIN; i++)
 		pump();
 	if (evbuffer_remove(in, pre, 4) != 4 || memcmp(pre, "WRN\x02", 4) ||
 	    frame_take(in, msg, sizeof msg, &len) != 0 ||

@@ -1,11 +1,12 @@
 /*
  * fuzz_peer.c -- one real peer (src/net/peer.c, either role) against a
  * scripted one on a libevent bufferevent pair: real identities, the real
- * prologue ("warren/2 " || responder onion), deterministic randomness.
- * The scripted side runs the Noise XK handshake itself (noise.c), so it
- * holds the live transport keys: the fuzzer's wire messages, structured or
- * raw plaintext, are padded and encrypted with them and pass the tag, so
- * they reach wire_decode, the request-only policy and the owner's handler.
+ * prologue (PEER_PROLOGUE || responder onion), deterministic randomness.
+ * The scripted side runs the hybrid Noise XKhfs handshake itself
+ * (noise.c, X25519 + ML-KEM-768), so it holds the live transport keys:
+ * the fuzzer's wire messages, structured or raw plaintext, are padded and
+ * encrypted with them and pass the tag, so they reach wire_decode, the
+ * request-only policy and the owner's handler.
  * The fuzzer can also flip bits in the preamble and in any handshake
  * message, and send raw bytes at any point.
  *
@@ -311,7 +312,7 @@ static size_t
 handshake(struct event_base *base, struct script *s, struct run *r,
     const uint8_t *d, size_t n)
 {
-	uint8_t buf[FRAME_HDR_LEN + FRAME_MAX_HS], pt[WARREN_PAD_BLOCK];
+	uint8_t buf[4 + FRAME_HDR_LEN + FRAME_MAX_HS], pt[WARREN_PAD_BLOCK];
 	uint8_t hello[WARREN_PAD_BLOCK], sm[PEER_SIG_CTX_LEN + 32];
 	uint8_t prologue[PEER_PROLOGUE_LEN];
 	const uint8_t *mask[3] = { NULL, NULL, NULL };
@@ -328,7 +329,8 @@ handshake(struct event_base *base, struct script *s, struct run *r,
 	memcpy(prologue, PEER_PROLOGUE, sizeof PEER_PROLOGUE - 1);
 	memcpy(prologue + sizeof PEER_PROLOGUE - 1,
 	    identity_onion(s->initiator ? us : them), ONION_LEN);
-	s->hs = noise_hs_new(s->initiator ? NOISE_INITIATOR : NOISE_RESPONDER,
+	s->hs = noise_hs_new_hfs(s->initiator ? NOISE_INITIATOR :
+	    NOISE_RESPONDER,
 	    identity_x_sk(them), identity_x_pk(them),
 	    s->initiator ? identity_x_pk(us) : NULL, prologue,
 	    sizeof prologue);
