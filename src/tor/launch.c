@@ -223,7 +223,7 @@ exec_tor(const char *binary, const char *torrc, const char *tor_dir, int ctl,
 	argv[i++] = pidbuf;
 	argv[i] = NULL;
 	execvp(binary, (char *const *)argv);
-	dprintf(1, "warren: cannot execute %s: %s\n", binary, strerror(errno));
+	dprintf(1, "warrend: cannot execute %s: %s\n", binary, strerror(errno));
 	_exit(127);
 }
 
