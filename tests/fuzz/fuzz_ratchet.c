@@ -1,9 +1,12 @@
 /*
  * fuzz_ratchet.c -- ratchet state parsing and decryption. The first byte
  * picks the mode. Odd: the rest is a serialised state; if it parses, it
- * serialises back to the same bytes. Even: the rest is header ||
- * ciphertext for a fixed state (built by deserialising fixed bytes); on
- * any failure the state is unchanged, on success it still serialises.
+ * serialises back to the same bytes (a version 1 state: to the same bytes
+ * as version 2 with an empty KEM section). Even: the rest is header ||
+ * ciphertext for a fixed state (built by deserialising fixed bytes); the
+ * header is 40 bytes, or with bit 1 of the first byte set, 41 plus what
+ * its KEM flags byte (its byte 40) says; on any failure the state is
+ * unchanged, on success it still serialises.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -79,7 +82,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	static uint8_t fixed[1024];
 	struct ratchet *r = NULL;
 	uint8_t *before, *after, *out;
-	size_t flen, blen, alen;
+	size_t flen, blen, alen, hlen = RATCHET_HEADER_LEN;
 	int rc;
 
 	if (len < 1 || len > 200000 || sodium_init() < 0)
@@ -87,8 +90,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	if (data[0] & 1) {
 		if (ratchet_deserialize(&r, data + 1, len - 1) != 0)
 			return 0;
-		if (ratchet_serialize(r, &after, &alen) != 0 ||
-		    alen != len - 1 || memcmp(after, data + 1, alen) != 0)
+		if (ratchet_serialize(r, &after, &alen) != 0)
+			abort();
+		if (data[1] == 1) {
+			/* Upgraded: v2, the same body, a 45-byte KEM tail. */
+			if (after[0] != 2 || alen != len - 1 + 45 ||
+			    memcmp(after + 1, data + 2, len - 2) != 0 ||
+			    after[len - 1] != 0)
+				abort();
+		} else if (alen != len - 1 || memcmp(after, data + 1, alen) != 0)
 			abort();
 		secret_free(after, alen);
 		ratchet_free(r);
@@ -99,11 +109,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	if (ratchet_deserialize(&r, fixed, flen) != 0 ||
 	    ratchet_serialize(r, &before, &blen) != 0)
 		abort();
-	if (len - 1 >= RATCHET_HEADER_LEN) {
-		alen = len - 1 - RATCHET_HEADER_LEN;
+	if ((data[0] & 2) && len - 1 > RATCHET_HEADER_LEN) {
+		hlen++;
+		if (data[1 + RATCHET_HEADER_LEN] & RATCHET_HDR_EK)
+			hlen += 1184;
+		if (data[1 + RATCHET_HEADER_LEN] & RATCHET_HDR_CT)
+			hlen += 1088;
+	}
+	if (len - 1 >= hlen) {
+		alen = len - 1 - hlen;
 		out = xmalloc(alen + 1);
-		rc = ratchet_decrypt(r, NULL, 0, data + 1,
-		    data + 1 + RATCHET_HEADER_LEN, alen, out);
+		rc = ratchet_decrypt(r, NULL, 0, data + 1, hlen,
+		    data + 1 + hlen, alen, out);
 		free(out);
 		if (ratchet_serialize(r, &after, &alen) != 0)
 			abort();
