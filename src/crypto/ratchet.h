@@ -14,7 +14,7 @@
 
 #define RATCHET_HEADER_LEN	40	/* dh pub 32 || pn u32 BE || n u32 BE */
 /*
- * KEM step (DESIGN.md section 6, doc/PROTOCOL.md): a header may go on with
+ * KEM step (doc/PROTOCOL.md 5.1): a header may go on with
  * u8 flags || ML-KEM-768 ek (1184, flag 1) || ML-KEM-768 ct (1088, flag 2).
  */
 #define RATCHET_HDR_EK		0x01
