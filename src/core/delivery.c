@@ -28,6 +28,9 @@
 #include "util/utf8.h"
 #include "util/xmalloc.h"
 
+_Static_assert(RATCHET_HEADER_MAX == WIRE_HEADER_MAX,
+    "a ratchet header fits a MSG");
+
 #define FLUSH_BATCH	64
 #define FLUSH_BATCH_STR	"64"	/* the same, for the SQL LIMIT */
 
@@ -119,14 +122,16 @@ int
 outbox_add(struct node *n, struct contact *c, struct ratchet *rc,
     const uint8_t *pt, size_t len, int64_t msg_row)
 {
-	uint8_t hdr[RATCHET_HEADER_LEN], ad[8], *ct;
+	uint8_t hdr[RATCHET_HEADER_MAX], ad[8], *ct;
+	size_t hlen;
 	sqlite3_stmt *s;
 	uint64_t seq = c->send_seq;
 	int r;
 
 	ct = xmalloc(len + RATCHET_OVERHEAD);
 	store_be64(ad, seq);
-	if ((r = ratchet_encrypt(rc, ad, sizeof ad, pt, len, hdr, ct)) != 0)
+	if ((r = ratchet_encrypt(rc, ad, sizeof ad, pt, len, hdr, &hlen,
+	    ct)) != 0)
 		goto out;
 	s = core_prep(n, "INSERT INTO outbox (contact, seq, hdr, ct, msg) "
 	    "VALUES (?, ?, ?, ?, ?)");
@@ -136,7 +141,7 @@ outbox_add(struct node *n, struct contact *c, struct ratchet *rc,
 	}
 	sqlite3_bind_int64(s, 1, c->id);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)seq);
-	sqlite3_bind_blob(s, 3, hdr, sizeof hdr, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(s, 3, hdr, (int)hlen, SQLITE_TRANSIENT);
 	sqlite3_bind_blob(s, 4, ct, (int)(len + RATCHET_OVERHEAD),
 	    SQLITE_TRANSIENT);
 	if (msg_row > 0)
@@ -535,8 +540,8 @@ delivery_on_msg(struct node *n, struct contact *c, const struct wire_msg *m)
 	ptlen = m->u.msg.ct_len - RATCHET_OVERHEAD;
 	pt = xmalloc(ptlen + 1);
 	store_be64(ad, seq);
-	dec = ratchet_decrypt(rc, ad, sizeof ad, m->u.msg.header, m->u.msg.ct,
-	    m->u.msg.ct_len, pt);
+	dec = ratchet_decrypt(rc, ad, sizeof ad, m->u.msg.header,
+	    m->u.msg.header_len, m->u.msg.ct, m->u.msg.ct_len, pt);
 	if (dec == 0)
 		dec = plain_decode(pt, ptlen, &p);
 	if (dec != 0) {
@@ -551,6 +556,10 @@ delivery_on_msg(struct node *n, struct contact *c, const struct wire_msg *m)
 			goto out;
 	} else {
 		c->rc_dirty = 1;
+		if (m->u.msg.header_len > RATCHET_HEADER_LEN)
+			log_debug("contact %lld: message %llu carries a KEM "
+			    "step (%zu-byte ratchet header)", (long long)c->id,
+			    (unsigned long long)seq, m->u.msg.header_len);
 		if ((r = delivery_on_plain(n, c, seq, &p)) != 0)
 			goto out;
 	}
@@ -706,13 +715,15 @@ delivery_flush(struct node *n, struct contact *c)
 		sqlite3_bind_int64(s, 2, (sqlite3_int64)c->tx_next);
 		batch = 0;
 		while (sqlite3_step(s) == SQLITE_ROW) {
-			if (sqlite3_column_bytes(s, 1) != RATCHET_HEADER_LEN)
+			if (sqlite3_column_bytes(s, 1) < RATCHET_HEADER_LEN ||
+			    sqlite3_column_bytes(s, 1) > RATCHET_HEADER_MAX)
 				break;
 			memset(&m, 0, sizeof m);
 			m.type = WIRE_MSG;
 			m.u.msg.seq = (uint64_t)sqlite3_column_int64(s, 0);
-			memcpy(m.u.msg.header, sqlite3_column_blob(s, 1),
-			    RATCHET_HEADER_LEN);
+			m.u.msg.header = sqlite3_column_blob(s, 1);
+			m.u.msg.header_len =
+			    (size_t)sqlite3_column_bytes(s, 1);
 			m.u.msg.ct = sqlite3_column_blob(s, 2);
 			m.u.msg.ct_len = (size_t)sqlite3_column_bytes(s, 2);
 			if (conn_send(c, &m) != 0)

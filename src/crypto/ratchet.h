@@ -1,6 +1,7 @@
 /*
  * ratchet.h -- Signal's Double Ratchet (rev. 1) as DESIGN.md §6 decides:
- * X25519, KDF_RK = HKDF-SHA256, keyed-BLAKE2b chain step, XChaCha20-Poly1305
+ * X25519 (plus an ML-KEM-768 exchange every RATCHET_KEM_MSGS messages or
+ * RATCHET_KEM_SECS), KDF_RK = HKDF-SHA256, keyed-BLAKE2b chain step, XChaCha20-Poly1305
  * with a random nonce, AD = "warren/1 " || sender ed pk || recipient ed pk
  * || header || caller AD. Pure: no I/O. Decrypt works on a copy; the state
  * changes only on success.
@@ -12,6 +13,15 @@
 #include <stdint.h>
 
 #define RATCHET_HEADER_LEN	40	/* dh pub 32 || pn u32 BE || n u32 BE */
+/*
+ * KEM step (doc/PROTOCOL.md 5.1): a header may go on with
+ * u8 flags || ML-KEM-768 ek (1184, flag 1) || ML-KEM-768 ct (1088, flag 2).
+ */
+#define RATCHET_HDR_EK		0x01
+#define RATCHET_HDR_CT		0x02
+#define RATCHET_HEADER_MAX	(RATCHET_HEADER_LEN + 1 + 1184 + 1088)
+#define RATCHET_KEM_MSGS	50	/* a KEM step after this many sent */
+#define RATCHET_KEM_SECS	3600	/* or this long, while sending */
 #define RATCHET_OVERHEAD	(24 + 16) /* nonce + tag, added to the plaintext */
 #define RATCHET_MAX_SKIP	1000	/* skipped keys stored in all */
 
@@ -31,19 +41,21 @@ int ratchet_init_bob(struct ratchet **, const uint8_t sk[32],
 /* 1 if this side can encrypt now (Bob must first receive from Alice). */
 int ratchet_can_send(const struct ratchet *);
 /*
- * Encrypt len bytes: header into hdr, ciphertext (len + RATCHET_OVERHEAD)
- * into out. ad binds caller data (e.g. the sequence number).
+ * Encrypt len bytes: header into hdr (*hdr_len bytes, RATCHET_HEADER_LEN
+ * unless it carries a KEM key or ciphertext), ciphertext (len +
+ * RATCHET_OVERHEAD) into out. ad binds caller data (e.g. the sequence
+ * number).
  */
 int ratchet_encrypt(struct ratchet *, const uint8_t *ad, size_t ad_len,
-    const uint8_t *in, size_t len, uint8_t hdr[RATCHET_HEADER_LEN],
-    uint8_t *out);
+    const uint8_t *in, size_t len, uint8_t hdr[RATCHET_HEADER_MAX],
+    size_t *hdr_len, uint8_t *out);
 /*
  * Decrypt; out gets len - RATCHET_OVERHEAD bytes. Returns 0, or ERR_AUTH,
  * ERR_SKIP (beyond the bound), ERR_DUP (key already used), ERR_PROTO
  * (malformed); on error the state is unchanged.
  */
 int ratchet_decrypt(struct ratchet *, const uint8_t *ad, size_t ad_len,
-    const uint8_t hdr[RATCHET_HEADER_LEN], const uint8_t *in, size_t len,
+    const uint8_t *hdr, size_t hdr_len, const uint8_t *in, size_t len,
     uint8_t *out);
 /* Serialise the whole state (versioned); caller frees *out with secret_free. */
 int ratchet_serialize(const struct ratchet *, uint8_t **out, size_t *len);
@@ -57,5 +69,11 @@ void ratchet_free(struct ratchet *);	/* accepts NULL; zeroes */
  */
 typedef void ratchet_key_hook(const uint8_t mk[32], void *);
 void ratchet_set_key_hook(struct ratchet *, ratchet_key_hook *, void *);
+/* Test builds only: the clock (unix seconds; 0: the real one). */
+void ratchet_set_clock(struct ratchet *, int64_t now);
+/* Test builds only: never start a KEM step (answering one still works). */
+void ratchet_set_kem(struct ratchet *, int on);
+/* Test builds only: KEM steps this state has mixed into its root key. */
+unsigned int ratchet_kem_steps(const struct ratchet *);
 
 #endif

@@ -79,6 +79,10 @@ wire_check(const struct wire_msg *m)
 	case WIRE_MSG:
 		if (m->u.msg.ct_len > WIRE_MAX_CT)
 			return ERR_TOOBIG;
+		if (m->u.msg.header == NULL ||
+		    m->u.msg.header_len < WIRE_HEADER_LEN ||
+		    m->u.msg.header_len > WIRE_HEADER_MAX)
+			return ERR_INVAL;
 		if (m->u.msg.ct == NULL && m->u.msg.ct_len != 0)
 			return ERR_INVAL;
 		return 0;
@@ -154,7 +158,7 @@ wire_encode(const struct wire_msg *m, uint8_t *out, size_t cap, size_t *len)
 		msgpack_pack_array(&pk, 4);
 		msgpack_pack_uint64(&pk, m->type);
 		msgpack_pack_uint64(&pk, m->u.msg.seq);
-		wire_pack_bin(&pk, m->u.msg.header, WIRE_HEADER_LEN);
+		wire_pack_bin(&pk, m->u.msg.header, m->u.msg.header_len);
 		wire_pack_bin(&pk, m->u.msg.ct, m->u.msg.ct_len);
 		break;
 	case WIRE_ACK:
@@ -291,9 +295,11 @@ wire_fields(const msgpack_object *el, uint32_t n, struct wire_msg *m,
 		if (n != 4)
 			return ERR_PROTO;
 		if ((r = wire_get_uint(&el[1], &m->u.msg.seq)) != 0 ||
-		    (r = wire_get_key(&el[2], m->u.msg.header,
-		    WIRE_HEADER_LEN)) != 0)
+		    (r = wire_get_bin(&el[2], &m->u.msg.header,
+		    &m->u.msg.header_len, WIRE_HEADER_MAX, pt, ptlen)) != 0)
 			return r;
+		if (m->u.msg.header_len < WIRE_HEADER_LEN)
+			return ERR_PROTO;
 		return wire_get_bin(&el[3], &m->u.msg.ct, &m->u.msg.ct_len,
 		    WIRE_MAX_CT, pt, ptlen);
 	case WIRE_ACK:
@@ -383,8 +389,9 @@ wire_equal(const struct wire_msg *a, const struct wire_msg *b)
 		    WIRE_KEY_LEN) == 0;
 	case WIRE_MSG:
 		return a->u.msg.seq == b->u.msg.seq &&
+		    a->u.msg.header_len == b->u.msg.header_len &&
 		    memcmp(a->u.msg.header, b->u.msg.header,
-		    WIRE_HEADER_LEN) == 0 &&
+		    a->u.msg.header_len) == 0 &&
 		    a->u.msg.ct_len == b->u.msg.ct_len &&
 		    (a->u.msg.ct_len == 0 ||
 		    memcmp(a->u.msg.ct, b->u.msg.ct, a->u.msg.ct_len) == 0);

@@ -13,7 +13,9 @@
  *   11 CONTACT_RESPONSE   status uint: 0 pending, 1 accepted, 2 rejected
  *   20 RATCHET_HELLO      ratchet_pub bin32
  *   21 RATCHET_RESET      -
- *   30 MSG                seq uint64, header bin40, ct bin <= WIRE_MAX_CT
+ *   30 MSG                seq uint64, header bin 40..WIRE_HEADER_MAX
+ *                         (40, or more with a KEM key or ciphertext),
+ *                         ct bin <= WIRE_MAX_CT
  *   31 ACK                seq uint64 (cumulative: everything <= seq stored)
  *   32 RESUME             next_expected uint64
  *   33 RECEIPT            seq uint64 (read up to seq)
@@ -59,13 +61,15 @@ enum wire_status {
 #define WIRE_KEY_LEN		32	/* HELLO ed_pk, RATCHET_HELLO pub */
 #define WIRE_SIG_LEN		64	/* HELLO sig: Ed25519 */
 #define WIRE_HEADER_LEN		40	/* MSG header: RATCHET_HEADER_LEN */
+/* MSG header with a KEM step's ek and ct: RATCHET_HEADER_MAX. */
+#define WIRE_HEADER_MAX		(WIRE_HEADER_LEN + 1 + 1184 + 1088)
 /* MSG ct: leaves room for the array, the type, seq, the header and padding. */
-#define WIRE_MAX_CT		(WARREN_MAX_FRAME - 64)
+#define WIRE_MAX_CT		(WARREN_MAX_FRAME - 64 - WIRE_HEADER_MAX)
 #define WIRE_FEATURES		0	/* HELLO feature bits we speak */
 
 /*
  * One decoded or to-be-encoded frame. Fixed-size fields are copied in;
- * the variable ones (nick, text, ct) are pointers with lengths, not
+ * the variable ones (nick, text, header, ct) are pointers with lengths, not
  * NUL-terminated. After wire_decode they point into the caller's pt buffer
  * and are valid exactly as long as it is; for wire_encode the caller owns
  * what they point to.
@@ -92,7 +96,8 @@ struct wire_msg {
 		} ratchet_hello;
 		struct {
 			uint64_t seq;
-			uint8_t header[WIRE_HEADER_LEN];
+			const uint8_t *header;	/* 40..WIRE_HEADER_MAX */
+			size_t header_len;
 			const uint8_t *ct;	/* <= WIRE_MAX_CT */
 			size_t ct_len;
 		} msg;

@@ -7,6 +7,9 @@
  * rate counts messages over both), pingpong-100 (senders alternate, so
  * every message is a DH step), reorder-1000 (B decrypts windows of 1000
  * in reverse; "ok" counts the messages that decrypted).
+ * impl=warren runs with the KEM step (an ML-KEM-768 exchange every
+ * RATCHET_KEM_MSGS messages), impl=warren-nokem with it off (the ratchet
+ * as it was before the KEM step), in the same run.
  */
 #include "config.h"
 
@@ -34,7 +37,8 @@ int main(int, char **);
 
 /* One stored message. */
 struct slot {
-	uint8_t hdr[RATCHET_HEADER_LEN];
+	uint8_t hdr[RATCHET_HEADER_MAX];
+	size_t hlen;
 	uint8_t *buf;
 	size_t len;
 	size_t type;
@@ -83,6 +87,17 @@ warren_pair_new(void)
 	return p;
 }
 
+/* The same, with the KEM step off. */
+static void *
+warren_nokem_pair_new(void)
+{
+	struct warren_pair *p = warren_pair_new();
+
+	ratchet_set_kem(p->r[0], 0);
+	ratchet_set_kem(p->r[1], 0);
+	return p;
+}
+
 /* Free a warren pair. */
 static void
 warren_pair_free(void *arg)
@@ -109,7 +124,8 @@ warren_seal(void *arg, int side, const uint8_t *pt, size_t len,
 	struct warren_pair *p = arg;
 
 	s->len = len + RATCHET_OVERHEAD;
-	return ratchet_encrypt(p->r[side], NULL, 0, pt, len, s->hdr, s->buf);
+	return ratchet_encrypt(p->r[side], NULL, 0, pt, len, s->hdr, &s->hlen,
+	    s->buf);
 }
 
 /* Decrypt at side. */
@@ -121,13 +137,18 @@ warren_open(void *arg, int side, const struct slot *s, uint8_t *pt,
 
 	if (s->len - RATCHET_OVERHEAD > cap)
 		return -1;
-	return ratchet_decrypt(p->r[side], NULL, 0, s->hdr, s->buf, s->len,
-	    pt);
+	return ratchet_decrypt(p->r[side], NULL, 0, s->hdr, s->hlen, s->buf,
+	    s->len, pt);
 }
 
 static const struct impl warren_impl = {
 	"warren", warren_pair_new, warren_pair_free, warren_msg_cap,
 	warren_seal, warren_open
+};
+
+static const struct impl warren_nokem_impl = {
+	"warren-nokem", warren_nokem_pair_new, warren_pair_free,
+	warren_msg_cap, warren_seal, warren_open
 };
 
 #ifdef HAVE_OLM
@@ -487,12 +508,16 @@ run(const struct impl *im, const struct bench_case *bc, size_t scale)
 	fflush(stdout);
 }
 
-/* Usage: bench_ratchet [-q] [warren|libolm]; -q runs a tenth of each. */
+/*
+ * Usage: bench_ratchet [-q] [warren|warren-nokem|libolm]; -q runs a tenth
+ * of each.
+ */
 int
 main(int argc, char **argv)
 {
 	const struct impl *impls[] = {
 		&warren_impl,
+		&warren_nokem_impl,
 #ifdef HAVE_OLM
 		&olm_impl,
 #endif

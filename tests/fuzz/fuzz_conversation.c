@@ -34,7 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 struct msg {
 	uint64_t seq;
-	uint8_t hdr[RATCHET_HEADER_LEN];
+	uint8_t hdr[RATCHET_HEADER_MAX];
+	size_t hlen;
 	uint8_t ct[PT_LEN + RATCHET_OVERHEAD];
 	int delivered;
 };
@@ -99,7 +100,7 @@ send_burst(struct side *s, int from_alice, unsigned int count)
 		plaintext(pt, from_alice, m->seq);
 		store_be64(ad, m->seq);
 		if (ratchet_encrypt(s->r, ad, sizeof ad, pt, sizeof pt, m->hdr,
-		    m->ct) != 0)
+		    &m->hlen, m->ct) != 0)
 			abort();
 	}
 }
@@ -112,7 +113,7 @@ static void
 deliver(struct side *from, struct side *to, int from_alice, unsigned int i,
     int how, unsigned int pos)
 {
-	uint8_t hdr[RATCHET_HEADER_LEN], ct[PT_LEN + RATCHET_OVERHEAD];
+	uint8_t hdr[RATCHET_HEADER_MAX], ct[PT_LEN + RATCHET_OVERHEAD];
 	uint8_t pt[PT_LEN], want[PT_LEN], ad[8], *before, *after;
 	size_t blen, alen;
 	struct msg *m;
@@ -121,20 +122,21 @@ deliver(struct side *from, struct side *to, int from_alice, unsigned int i,
 	if (from->nq == 0)
 		return;
 	m = &from->q[i % from->nq];
-	memcpy(hdr, m->hdr, sizeof hdr);
+	memcpy(hdr, m->hdr, m->hlen);
 	memcpy(ct, m->ct, sizeof ct);
 	store_be64(ad, m->seq);
 	if (how == 1) {
-		pos %= sizeof hdr + sizeof ct;
-		if (pos < sizeof hdr)
+		pos %= m->hlen + sizeof ct;
+		if (pos < m->hlen)
 			hdr[pos] ^= 0x01;
 		else
-			ct[pos - sizeof hdr] ^= 0x01;
+			ct[pos - m->hlen] ^= 0x01;
 	} else if (how == 2)
 		store_be64(ad, m->seq + 1 + pos);
 	if (ratchet_serialize(to->r, &before, &blen) != 0)
 		abort();
-	rc = ratchet_decrypt(to->r, ad, sizeof ad, hdr, ct, sizeof ct, pt);
+	rc = ratchet_decrypt(to->r, ad, sizeof ad, hdr, m->hlen, ct,
+	    sizeof ct, pt);
 	if (rc == 0) {
 		/* Only the untouched message, once, to what was sent. */
 		plaintext(want, from_alice, m->seq);

@@ -84,7 +84,8 @@ struct conn {
 
 struct replay {
 	uint64_t seq;
-	uint8_t hdr[RATCHET_HEADER_LEN];
+	uint8_t hdr[RATCHET_HEADER_MAX];
+	size_t hlen;
 	uint8_t *ct;
 	size_t ct_len;
 };
@@ -413,7 +414,8 @@ send_sealed(uint8_t op, const uint8_t *d, size_t n)
 	msgpack_sbuffer sb;
 	struct wire_msg m;
 	struct replay *rp;
-	uint8_t ad[8], hdr[RATCHET_HEADER_LEN], *ct;
+	uint8_t ad[8], hdr[RATCHET_HEADER_MAX], *ct;
+	size_t hlen;
 	char body[300];
 	uint64_t seq;
 	int kind;
@@ -444,12 +446,13 @@ send_sealed(uint8_t op, const uint8_t *d, size_t n)
 	ct = xmalloc(sb.size + RATCHET_OVERHEAD);
 	store_be64(ad, seq);
 	if (ratchet_encrypt(w->alice, ad, sizeof ad, (uint8_t *)sb.data,
-	    sb.size, hdr, ct) != 0)
+	    sb.size, hdr, &hlen, ct) != 0)
 		abort();
 	memset(&m, 0, sizeof m);
 	m.type = WIRE_MSG;
 	m.u.msg.seq = seq;
-	memcpy(m.u.msg.header, hdr, sizeof hdr);
+	m.u.msg.header = hdr;
+	m.u.msg.header_len = hlen;
 	m.u.msg.ct = ct;
 	m.u.msg.ct_len = sb.size + RATCHET_OVERHEAD;
 	send_msg(&m);
@@ -460,7 +463,8 @@ send_sealed(uint8_t op, const uint8_t *d, size_t n)
 	rp = &R.rp[R.nrp++ % NREPLAY];
 	free(rp->ct);
 	rp->seq = seq;
-	memcpy(rp->hdr, hdr, sizeof hdr);
+	memcpy(rp->hdr, hdr, hlen);
+	rp->hlen = hlen;
 	rp->ct = ct;
 	rp->ct_len = m.u.msg.ct_len;
 	plain_sbuffer_wipe(&sb);
@@ -479,7 +483,8 @@ send_replay(uint8_t arg)
 	memset(&m, 0, sizeof m);
 	m.type = WIRE_MSG;
 	m.u.msg.seq = arg & 0x80 ? rp->seq + 1 : rp->seq;
-	memcpy(m.u.msg.header, rp->hdr, sizeof rp->hdr);
+	m.u.msg.header = rp->hdr;
+	m.u.msg.header_len = rp->hlen;
 	m.u.msg.ct = rp->ct;
 	m.u.msg.ct_len = rp->ct_len;
 	send_msg(&m);

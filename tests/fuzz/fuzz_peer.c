@@ -262,7 +262,10 @@ send_structured(struct script *s, const uint8_t *d, size_t n)
 		break;
 	case WIRE_MSG:
 		m.u.msg.seq = v;
-		memcpy(m.u.msg.header, n >= 40 ? d : zero, 40);
+		/* 40 bytes, or (odd v) as many as there are: KEM fields. */
+		m.u.msg.header = n >= 40 ? d : zero;
+		m.u.msg.header_len = n > 40 && (v & 1) ?
+		    (n < WIRE_HEADER_MAX ? n : WIRE_HEADER_MAX) : 40;
 		m.u.msg.ct = d;
 		m.u.msg.ct_len = n;
 		break;

@@ -1,14 +1,17 @@
 /*
  * fuzz_ratchet.c -- ratchet state parsing and decryption. The first byte
  * picks the mode. Odd: the rest is a serialised state; if it parses, it
- * serialises back to the same bytes. 0 mod 4: the rest is the daemon's
- * associated data (the message's seq, u64 BE, as delivery.c passes it) ||
- * header || ciphertext for a fixed state (built by deserialising fixed
- * bytes); on any failure the state is unchanged, on success it still
- * serialises. 2 mod 4: the rest is k || seq || nonce (24) || plaintext,
- * sealed here under stored skipped key k of the fixed state's old chain:
- * it must decrypt once (the key is then removed) and never again, and a
- * flipped bit must not decrypt.
+ * serialises back to the same bytes (a version 1 state: to the same bytes
+ * as version 2 with an empty KEM section). 0 mod 4: the rest is the
+ * daemon's associated data (the message's seq, u64 BE, as delivery.c
+ * passes it; left out when bit 3 of the first byte is set) || header ||
+ * ciphertext for a fixed state (built by deserialising fixed bytes); the
+ * header is 40 bytes, or with bit 2 set, 41 plus what its KEM flags byte
+ * (its byte 40) says; on any failure the state is unchanged, on success it
+ * still serialises. 2 mod 4: the rest is k || seq || nonce (24) ||
+ * plaintext, sealed here under stored skipped key k of the fixed state's
+ * old chain: it must decrypt once (the key is then removed) and never
+ * again, and a flipped bit must not decrypt.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -116,13 +119,16 @@ skipped_key(struct ratchet *r, const uint8_t *d, size_t n)
 	    ptlen, ad, sizeof ad, NULL, ct, mk);
 	/* A flipped bit (chosen by the plaintext's length) never opens. */
 	ct[ptlen % ctlen] ^= 0x01;
-	if (ratchet_decrypt(r, d + 1, 8, hdr, ct, ctlen, pt) == 0)
+	if (ratchet_decrypt(r, d + 1, 8, hdr, RATCHET_HEADER_LEN, ct, ctlen,
+	    pt) == 0)
 		abort();
 	ct[ptlen % ctlen] ^= 0x01;
-	rc = ratchet_decrypt(r, d + 1, 8, hdr, ct, ctlen, pt);
+	rc = ratchet_decrypt(r, d + 1, 8, hdr, RATCHET_HEADER_LEN, ct, ctlen,
+	    pt);
 	if (rc != 0 || memcmp(pt, d + 33, ptlen) != 0)
 		abort();
-	if (ratchet_decrypt(r, d + 1, 8, hdr, ct, ctlen, pt) == 0)
+	if (ratchet_decrypt(r, d + 1, 8, hdr, RATCHET_HEADER_LEN, ct, ctlen,
+	    pt) == 0)
 		abort();
 	free(ct);
 	free(pt);
@@ -134,7 +140,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	static uint8_t fixed[1024];
 	struct ratchet *r = NULL;
 	uint8_t *before, *after, *out;
-	size_t flen, blen, alen;
+	size_t flen, blen, alen, adlen, hlen = RATCHET_HEADER_LEN;
+	const uint8_t *h;
 	int rc;
 
 	if (len < 1 || len > 200000 || sodium_init() < 0)
@@ -142,8 +149,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	if (data[0] & 1) {
 		if (ratchet_deserialize(&r, data + 1, len - 1) != 0)
 			return 0;
-		if (ratchet_serialize(r, &after, &alen) != 0 ||
-		    alen != len - 1 || memcmp(after, data + 1, alen) != 0)
+		if (ratchet_serialize(r, &after, &alen) != 0)
+			abort();
+		if (data[1] == 1) {
+			/* Upgraded: v2, the same body, a 45-byte KEM tail. */
+			if (after[0] != 2 || alen != len - 1 + 45 ||
+			    memcmp(after + 1, data + 2, len - 2) != 0 ||
+			    after[len - 1] != 0)
+				abort();
+		} else if (alen != len - 1 || memcmp(after, data + 1, alen) != 0)
 			abort();
 		secret_free(after, alen);
 		ratchet_free(r);
@@ -156,11 +170,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		abort();
 	if ((data[0] & 3) == 2)
 		skipped_key(r, data + 1, len - 1);
-	else if (len - 1 >= 8 + RATCHET_HEADER_LEN) {
-		alen = len - 1 - 8 - RATCHET_HEADER_LEN;
+	else if (len - 1 >= (adlen = (data[0] & 8) ? 0 : 8) + hlen) {
+		h = data + 1 + adlen;
+		if ((data[0] & 4) && len - 1 > adlen + RATCHET_HEADER_LEN) {
+			hlen++;
+			if (h[RATCHET_HEADER_LEN] & RATCHET_HDR_EK)
+				hlen += 1184;
+			if (h[RATCHET_HEADER_LEN] & RATCHET_HDR_CT)
+				hlen += 1088;
+		}
+		if (len - 1 < adlen + hlen)
+			goto done;
+		alen = len - 1 - adlen - hlen;
 		out = xmalloc(alen + 1);
-		rc = ratchet_decrypt(r, data + 1, 8, data + 1 + 8,
-		    data + 1 + 8 + RATCHET_HEADER_LEN, alen, out);
+		rc = ratchet_decrypt(r, adlen ? data + 1 : NULL, adlen, h, hlen,
+		    h + hlen, alen, out);
 		free(out);
 		if (ratchet_serialize(r, &after, &alen) != 0)
 			abort();
@@ -172,6 +196,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 			abort();
 		secret_free(after, alen);
 	}
+done:
 	secret_free(before, blen);
 	ratchet_free(r);
 	return 0;

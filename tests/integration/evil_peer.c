@@ -493,7 +493,7 @@ do_pinghold(struct evil *e)
 static int
 do_hostile(struct evil *e, const char *act)
 {
-	uint8_t buf[WARREN_MAX_FRAME + 64], ct[64];
+	uint8_t buf[WARREN_MAX_FRAME + 64], ct[64], hdr[WIRE_HEADER_LEN];
 	struct wire_msg m;
 	size_t len;
 
@@ -559,7 +559,9 @@ do_hostile(struct evil *e, const char *act)
 	} else if (strcmp(act, "msg") == 0) {
 		m.type = WIRE_MSG;
 		m.u.msg.seq = 0;
-		randombytes_buf(m.u.msg.header, sizeof m.u.msg.header);
+		randombytes_buf(hdr, sizeof hdr);
+		m.u.msg.header = hdr;
+		m.u.msg.header_len = sizeof hdr;
 		randombytes_buf(ct, sizeof ct);
 		m.u.msg.ct = ct;
 		m.u.msg.ct_len = sizeof ct;

@@ -237,7 +237,7 @@ test_peer_handshake(void)
 static void
 test_peer_messages(void)
 {
-	static uint8_t ct[WIRE_MAX_CT];
+	static uint8_t ct[WIRE_MAX_CT], hdr[WIRE_HEADER_MAX];
 	struct side a, b;
 	struct peer_cfg cfg;
 	struct wire_msg m;
@@ -256,6 +256,8 @@ test_peer_messages(void)
 	memset(&m, 0, sizeof m);
 	m.type = WIRE_MSG;
 	m.u.msg.seq = 42;
+	m.u.msg.header = hdr;
+	m.u.msg.header_len = WIRE_HEADER_MAX;	/* the largest */
 	m.u.msg.ct = ct;
 	m.u.msg.ct_len = sizeof ct;
 	CHECK_INT(peer_send(a.p, &m), 0);
@@ -277,6 +279,8 @@ test_peer_messages(void)
 		memset(&m, 0, sizeof m);
 		m.type = WIRE_MSG;
 		m.u.msg.seq = (uint64_t)i;
+		m.u.msg.header = hdr;
+		m.u.msg.header_len = WIRE_HEADER_LEN;
 		m.u.msg.ct = ct;
 		m.u.msg.ct_len = 100;
 		CHECK_INT(peer_send(b.p, &m), 0);
@@ -324,6 +328,7 @@ test_peer_wrong_responder_key(void)
 static void
 test_peer_policy(void)
 {
+	static const uint8_t hdr[WIRE_HEADER_LEN];
 	struct side a, b;
 	struct peer_cfg cfg;
 	struct wire_msg m;
@@ -356,6 +361,8 @@ test_peer_policy(void)
 	CHECK_INT(b.last_type, WIRE_CONTACT_REQUEST);
 	memset(&m, 0, sizeof m);
 	m.type = WIRE_MSG;
+	m.u.msg.header = hdr;
+	m.u.msg.header_len = sizeof hdr;
 	CHECK_INT(peer_send(a.p, &m), 0);
 	CHECK(run_until(&a.lost, &b.lost, 5000));
 	CHECK_INT(b.nmsg, 1);
@@ -883,7 +890,7 @@ test_peer_keepalive(void)
 static void
 test_peer_backpressure(void)
 {
-	static uint8_t ct[WIRE_MAX_CT];
+	static uint8_t ct[WIRE_MAX_CT], hdr[WIRE_HEADER_MAX];
 	struct manual mc;
 	struct side b;
 	struct peer_cfg cfg;
@@ -900,6 +907,8 @@ test_peer_backpressure(void)
 	bufferevent_disable(mc.bev, EV_READ);
 	memset(&m, 0, sizeof m);
 	m.type = WIRE_MSG;
+	m.u.msg.header = hdr;
+	m.u.msg.header_len = WIRE_HEADER_MAX;	/* the largest */
 	m.u.msg.ct = ct;
 	m.u.msg.ct_len = sizeof ct;
 	for (i = 0; i < 1000 && (r = peer_send(b.p, &m)) == 0; i++) {

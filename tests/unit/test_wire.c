@@ -75,6 +75,7 @@ static void
 test_wire_roundtrip_all(void)
 {
 	struct wire_msg m, d;
+	static uint8_t hdr[WIRE_HEADER_MAX];
 	uint64_t simple[] = { WIRE_PING, WIRE_PONG, WIRE_GOODBYE,
 	    WIRE_RATCHET_RESET };
 	size_t i;
@@ -129,7 +130,9 @@ test_wire_roundtrip_all(void)
 	memset(&m, 0, sizeof m);
 	m.type = WIRE_MSG;
 	m.u.msg.seq = 0x0102030405060708ULL;
-	randombytes_buf(m.u.msg.header, sizeof m.u.msg.header);
+	randombytes_buf(hdr, sizeof hdr);
+	m.u.msg.header = hdr;
+	m.u.msg.header_len = WIRE_HEADER_LEN;
 	randombytes_buf(big, 1000);
 	m.u.msg.ct = big;
 	m.u.msg.ct_len = 1000;
@@ -137,6 +140,14 @@ test_wire_roundtrip_all(void)
 	m.u.msg.ct_len = 0;
 	m.u.msg.seq = 0;
 	CHECK_INT(roundtrip(&m, &d), 0);
+	/* A header with a KEM step's ek and ct. */
+	m.u.msg.header_len = WIRE_HEADER_MAX;
+	CHECK_INT(roundtrip(&m, &d), 0);
+	CHECK_INT(d.u.msg.header_len, WIRE_HEADER_MAX);
+	m.u.msg.header_len = WIRE_HEADER_MAX + 1;
+	CHECK_INT(roundtrip(&m, &d), ERR_INVAL);
+	m.u.msg.header_len = WIRE_HEADER_LEN - 1;
+	CHECK_INT(roundtrip(&m, &d), ERR_INVAL);
 
 	memset(&m, 0, sizeof m);
 	m.type = WIRE_ACK;
@@ -245,10 +256,13 @@ test_wire_ct_limits(void)
 	struct raw r;
 	msgpack_packer pk;
 	uint8_t hdr[WIRE_HEADER_LEN] = { 0 };
+	static uint8_t maxhdr[WIRE_HEADER_MAX];
 
 	memset(&m, 0, sizeof m);
 	m.type = WIRE_MSG;
 	m.u.msg.seq = UINT64_MAX;	/* the longest encoding */
+	m.u.msg.header = maxhdr;	/* and the longest header */
+	m.u.msg.header_len = sizeof maxhdr;
 	m.u.msg.ct = big;
 	m.u.msg.ct_len = WIRE_MAX_CT;
 	CHECK_INT(roundtrip(&m, &d), 0);
@@ -286,9 +300,9 @@ test_wire_ct_limits(void)
 	msgpack_pack_array(&pk, 4);
 	msgpack_pack_uint8(&pk, WIRE_MSG);
 	msgpack_pack_uint8(&pk, 1);
-	msgpack_pack_bin_with_body(&pk, big, sizeof hdr + 1);
+	msgpack_pack_bin_with_body(&pk, big, WIRE_HEADER_MAX + 1);
 	msgpack_pack_bin_with_body(&pk, big, 1);
-	CHECK_INT(raw_decode(&r, &d), ERR_PROTO);
+	CHECK_INT(raw_decode(&r, &d), ERR_TOOBIG);
 }
 
 static void
