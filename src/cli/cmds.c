@@ -114,7 +114,8 @@ const struct cli_cmd cli_cmds[] = {
 	    "start the copy with 'warrend -d NEWDIR --import FILE'. With\n"
 	    "--keep this copy carries on: then never run both, and never\n"
 	    "import an old file while this copy has run since (see\n"
-	    "warren(1) BACKUP).\n",
+	    "warren(1) BACKUP; an import refuses to start while this copy\n"
+	    "answers on its onion).\n",
 	    cmd_export },
 	{ "settings", "", "show settings", "", cmd_settings },
 	{ "set", "KEY VALUE", "change a setting",

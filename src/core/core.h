@@ -121,6 +121,7 @@ struct node {
 	int up;
 	int tor_progress;		/* last seen, for events */
 	int tor_published;
+	int refused;			/* our onion answered elsewhere */
 
 	struct contact *contacts;
 	struct pconn *conns;

@@ -32,6 +32,8 @@
 
 /* The settings row that marks a store moved out by `warren export`. */
 #define NODE_EXPORTED	"node.exported"
+/* Set by --import; cleared once our onion is up (no other copy answered). */
+#define NODE_UNCHECKED	"node.import_unchecked"
 
 /* Load the identity from the store, or create it on first start. */
 static int
@@ -217,6 +219,18 @@ node_dial_all(struct node *n)
 			conn_kick(n, c);
 }
 
+/* 1 while an imported store has not yet seen its onion up (--import). */
+static int
+node_unchecked(struct node *n)
+{
+	char *v = NULL;
+	int r;
+
+	r = store_setting_get(n->st, NODE_UNCHECKED, &v);
+	free(v);
+	return r == 0;
+}
+
 /* Tor reported a change. */
 static void
 node_tor_cb(struct tor *t, const struct tor_status *ts, void *arg)
@@ -229,6 +243,22 @@ node_tor_cb(struct tor *t, const struct tor_status *ts, void *arg)
 	    ts->published ? ", onion published" : "");
 	if (!n->up)
 		return;
+	if (ts->elsewhere && !n->refused) {
+		n->refused = 1;
+		log_error("refusing to start: this identity is already running "
+		    "elsewhere (its onion answered); running both breaks your "
+		    "sessions. Stop the other copy, then start this one again");
+		node_shutdown(n);
+		return;
+	}
+	if (published && !n->tor_published &&
+	    node_unchecked(n)) {
+		if (store_setting_del(n->st, NODE_UNCHECKED) != 0)
+			log_warn("cannot clear the import check mark");
+		else
+			log_info("no other copy of this identity answered; "
+			    "the import is complete");
+	}
 	if (progress != n->tor_progress) {
 		(void)event_emit(n, RPC_EV_TOR, json_pack("{s:i, s:s, s:s}",
 		    "progress", progress, "summary", ts->summary, "tag",
@@ -316,6 +346,7 @@ node_start_tor(struct node *n)
 	to.onion = identity_onion(n->id);
 	to.target = target;
 	to.port = WARREN_PORT;
+	to.probe = node_unchecked(n);
 	n->tor = tor_new(n->base, &to, node_tor_cb, n);
 	sodium_memzero(blob, sizeof blob);
 	free(target);
@@ -471,6 +502,9 @@ node_open(struct node **out, struct event_base *base,
 		goto fail;
 	if ((r = node_check_exported(n, opts->reclaim)) != 0)
 		goto fail;
+	if (opts->imported && !store_locked(n->st) &&
+	    (r = store_setting_set(n->st, NODE_UNCHECKED, "1")) != 0)
+		goto fail;
 	if (!store_locked(n->st) && (r = node_up(n)) != 0)
 		goto fail;
 	*out = n;
@@ -500,6 +534,13 @@ node_free(struct node *n)
 	store_close(n->st);
 	free(n->dir);
 	free(n);
+}
+
+/* The identity answered elsewhere: the daemon exits non-zero. */
+int
+node_refused(const struct node *n)
+{
+	return n != NULL && n->refused;
 }
 
 /* Where events go. */

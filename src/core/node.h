@@ -21,6 +21,7 @@ struct node_opts {
 	const char *tor_control;	/* attach instead of spawning */
 	const char *tor_password;
 	int reclaim;			/* start a store marked exported */
+	int imported;			/* fresh from --import: check first */
 	int max_requests;		/* pending requests kept; 0: default */
 };
 
@@ -31,6 +32,8 @@ struct node_opts {
  */
 int node_open(struct node **, struct event_base *, const struct node_opts *);
 void node_free(struct node *);
+/* 1 if the node stopped because its identity runs elsewhere. */
+int node_refused(const struct node *);
 /* Where the node's output goes (the RPC server); the layer above fills it. */
 struct node_sink {
 	/* An event the last commit made durable (ev is borrowed). */

@@ -65,7 +65,9 @@ usage(FILE *f)
 "      --import FILE        first unpack FILE (from 'warren export') into\n"
 "                           DIR, which must hold no store; its passphrase\n"
 "                           (--passphrase-file, else a line of standard\n"
-"                           input) becomes the store's passphrase\n"
+"                           input) becomes the store's passphrase; the\n"
+"                           first start refuses (exit 1) if the identity\n"
+"                           answers elsewhere\n"
 "      --reclaim            start a data directory that was exported (only\n"
 "                           if its other copy never ran)\n"
 "      --max-requests N     keep at most N pending contact requests; the\n"
@@ -386,6 +388,7 @@ main(int argc, char **argv)
 			return 1;
 		}
 		log_info("imported %s into %s", import, dir);
+		opts.imported = 1;
 	}
 	opts.data_dir = dir;
 	opts.passphrase = pass;
@@ -452,7 +455,7 @@ main(int argc, char **argv)
 		}
 	}
 	event_base_dispatch(base);
-	status = 0;
+	status = node_refused(node) ? 1 : 0;
 	unlink(pidpath);
 	free(pidpath);
 out:

@@ -20,6 +20,7 @@
 #include "tor/auth.h"
 #include "tor/ctl.h"
 #include "tor/launch.h"
+#include "tor/socks.h"
 #include "tor/tor.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -36,6 +37,9 @@
 /* The first tor whose ADD_ONION takes PoWDefensesEnabled. */
 #define TOR_POW_MIN		0, 4, 9, 2
 #define TOR_POW_MIN_STR		"0.4.9.2"
+#define TOR_PROBE_MS		120000	/* the dial to our own onion */
+#define TOR_PROBE_SUMMARY	"checking that this identity is not running " \
+				"elsewhere"
 
 struct tor {
 	struct event_base *base;
@@ -57,6 +61,8 @@ struct tor {
 	struct event *retry_ev, *reap_ev, *deadline_ev;
 
 	int pow_try;		/* ask for PoW in ADD_ONION */
+	int probe;		/* dial our onion before adding it */
+	struct socks_req *probe_req;
 	uint8_t cookie[TORAUTH_COOKIE_LEN];	/* secret while authenticating */
 	uint8_t cnonce[TORAUTH_NONCE_LEN];
 };
@@ -70,6 +76,7 @@ static torctl_reply_cb tor_on_listeners, tor_on_newnym, tor_on_version;
 static void tor_connect(struct tor *);
 static void tor_connected_cb(struct bufferevent *, short, void *);
 static void tor_drop(struct tor *);
+static void tor_probe_dial(struct tor *);
 
 /* Tell the owner that the status changed. */
 static void
@@ -150,6 +157,7 @@ tor_reset_status(struct tor *t)
 	t->st.summary[0] = '\0';
 	t->st.pow = TOR_POW_UNKNOWN;
 	t->st.pow_note[0] = '\0';
+	t->st.probing = 0;
 }
 
 /* Read the last non-empty line of a small file (tor's stdout). */
@@ -226,6 +234,8 @@ static void
 tor_drop(struct tor *t)
 {
 	evtimer_del(t->deadline_ev);
+	socks_cancel(t->probe_req);
+	t->probe_req = NULL;
 	torctl_free(t->ctl);
 	t->ctl = NULL;
 	if (t->connecting != NULL) {
@@ -334,6 +344,70 @@ tor_version_at_least(const char *v, int a, int b, int c, int d)
 	return 1;
 }
 
+/*
+ * A store fresh from `warren export --keep` may still run elsewhere. Before
+ * our onion goes up, let tor out and dial it: if it answers, another copy
+ * is live and we add nothing (doc/SECURITY.md, "Export").
+ */
+static void
+tor_probe_start(struct tor *t)
+{
+	evtimer_del(t->deadline_ev);
+	t->st.probing = 1;
+	snprintf(t->st.summary, sizeof t->st.summary, "%s",
+	    TOR_PROBE_SUMMARY);
+	log_info("tor: %s", TOR_PROBE_SUMMARY);
+	tor_notify(t);
+	if (t->pid > 0)
+		tor_send(t, "SETCONF DisableNetwork=0", tor_on_setconf);
+	else
+		tor_send(t, "GETINFO net/listeners/socks", tor_on_listeners);
+	tor_probe_dial(t);
+}
+
+/* The dial is over: a stream means the other copy is up. */
+static void
+tor_probe_cb(struct bufferevent *bev, int err, uint8_t rep,
+    const char *reason, void *arg)
+{
+	struct tor *t = arg;
+
+	(void)err;
+	(void)rep;
+	t->probe_req = NULL;
+	if (bev != NULL) {
+		bufferevent_free(bev);
+		t->st.probing = 0;
+		t->st.elsewhere = 1;
+		tor_error(t, "this identity is running elsewhere: its onion "
+		    "answered; stop the other copy (or discard this one) "
+		    "before starting this one");
+		return;
+	}
+	log_info("tor: no other copy answered (%s)", reason);
+	t->probe = 0;
+	t->st.probing = 0;
+	t->st.summary[0] = '\0';
+	tor_notify(t);
+	tor_arm(t->deadline_ev, TOR_SETUP_SECS * 1000);
+	tor_add_onion(t);
+}
+
+/* Bootstrapped with a SOCKS port: dial our own onion, once. */
+static void
+tor_probe_dial(struct tor *t)
+{
+	if (!t->st.probing || t->probe_req != NULL || t->ctl == NULL ||
+	    t->st.progress < 100 || t->socks == NULL)
+		return;
+	t->probe_req = socks_connect(t->base, t->socks, t->onion, t->port,
+	    "warren-probe", TOR_PROBE_MS, tor_probe_cb, t);
+	if (t->probe_req == NULL) {
+		tor_error(t, "cannot dial our own onion to check it");
+		tor_drop(t);
+	}
+}
+
 /* GETINFO version answered: decide on PoW, then add the onion. */
 static void
 tor_on_version(struct torctl *c, const struct ctl_reply *rep, void *arg)
@@ -357,7 +431,10 @@ tor_on_version(struct torctl *c, const struct ctl_reply *rep, void *arg)
 		log_info("tor: no proof-of-work defences: %s",
 		    t->st.pow_note);
 	}
-	tor_add_onion(t);
+	if (t->probe)
+		tor_probe_start(t);
+	else
+		tor_add_onion(t);
 }
 
 /* Start (or restart) tor, or connect to the configured one. */
@@ -622,9 +699,13 @@ tor_bootstrap(struct tor *t, const char *text, int warn)
 	snprintf(t->st.summary, sizeof t->st.summary, "%s", summary);
 	log_info("tor: bootstrapped %d%% (%s): %s", t->st.progress, t->st.tag,
 	    t->st.summary);
+	if (t->st.probing)
+		snprintf(t->st.summary, sizeof t->st.summary, "%s",
+		    TOR_PROBE_SUMMARY);
 	tor_notify(t);
 	if (p == 100 && t->socks == NULL && t->ctl != NULL)
 		tor_send(t, "GETINFO net/listeners/socks", tor_on_listeners);
+	tor_probe_dial(t);
 }
 
 /* GETINFO status/bootstrap-phase answered (a value or a data block). */
@@ -719,6 +800,7 @@ tor_on_listeners(struct torctl *c, const struct ctl_reply *rep, void *arg)
 	t->socks = xstrdup(addr);
 	log_info("tor: SOCKS listener %s", t->socks);
 	tor_notify(t);
+	tor_probe_dial(t);
 }
 
 /* A 650 event: bootstrap progress or descriptor uploads. */
@@ -777,6 +859,7 @@ tor_new(struct event_base *base, const struct tor_opts *o, tor_status_cb *cb,
 	t->onion = o->onion ? xstrdup(o->onion) : NULL;
 	t->target = o->target ? xstrdup(o->target) : NULL;
 	t->port = o->port;
+	t->probe = o->probe;
 	t->cb = cb;
 	t->arg = arg;
 	t->pid = -1;
@@ -915,6 +998,7 @@ tor_free(struct tor *t)
 {
 	if (t == NULL)
 		return;
+	socks_cancel(t->probe_req);
 	torctl_free(t->ctl);
 	if (t->connecting != NULL)
 		bufferevent_free(t->connecting);

@@ -21,6 +21,7 @@ struct tor_opts {
 	const char *onion;	/* our address (56 chars), to match HS_DESC events */
 	const char *target;	/* unix socket path that inbound streams go to */
 	uint16_t port;		/* virtual port, WARREN_PORT */
+	int probe;		/* first dial our own onion: refuse if it answers */
 };
 
 struct tor_status {
@@ -34,6 +35,8 @@ struct tor_status {
 	char version[32];	/* tor's version, "" until known */
 	int pow;		/* TOR_POW_*: proof-of-work on our onion */
 	char pow_note[128];	/* why it is off, readable; "" if on */
+	int probing;		/* checking that no other copy runs (opts.probe) */
+	int elsewhere;		/* it does: our onion answered; not added */
 };
 
 #define TOR_POW_UNKNOWN	0	/* not added yet */

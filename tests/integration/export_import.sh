@@ -4,7 +4,9 @@
 # retired (it refuses to start without --reclaim), and `warrend --import
 # FILE` in a new data directory carries on talking to bob on the test
 # network. Also: a wrong passphrase, a damaged or truncated file, and a
-# directory that already holds a store are refused.
+# directory that already holds a store are refused; a backup (`export
+# --keep`) imported while the original runs is refused (its onion
+# answers), and the same directory starts once the original is gone.
 . "$(dirname "$0")/lib.bash"
 need_testnet
 
@@ -21,6 +23,25 @@ check "everything is delivered before the move" wait_until 90 outbox_empty alice
 check "bob's too" wait_until 90 outbox_empty bob
 id_a=$(onion alice)
 texts alice bob >"$T/before"
+
+# a backup while alice runs: importing it is refused, nothing published
+printf 'archive pass\narchive pass\n' | w alice export --keep "$T/keep.wrx" >"$T/keep.out" 2>&1 &&
+    ok "warren export --keep writes a backup" || notok "warren export --keep writes a backup" "$(cat "$T/keep.out")"
+printf 'archive pass\n' >"$T/pass"
+checking() { w alice2 status 2>/dev/null | grep -q "checking that this identity is not running elsewhere"; }
+node_start alice2 --import "$T/keep.wrx" --passphrase-file "$T/pass" || exit 1
+check "the import says it checks for another copy" wait_until 60 checking
+p2=$(node_pid alice2)
+check "the import stops by itself" wait_until 240 sh -c "! kill -0 $p2 2>/dev/null"
+if kill -0 "$p2" 2>/dev/null; then rc2=running; else wait "$p2"; rc2=$?; fi
+[ "$rc2" != running ] && [ "$rc2" -ne 0 ] && grep -q "already running elsewhere" "$T/alice2.log" &&
+    ok "an import of a running identity is refused with a clear error" ||
+    notok "an import of a running identity is refused with a clear error" "rc $rc2: $(tail -5 "$T/alice2.log")"
+[ "$rc2" = running ] && node_stop alice2
+grep -q "onion service .* added\|published" "$T/alice2.log" &&
+    notok "the refused copy published nothing" "$(grep -e added -e published "$T/alice2.log")" ||
+    ok "the refused copy published nothing"
+check "alice still runs" kill -0 "$(node_pid alice)"
 
 # export (move)
 printf 'archive pass\narchive pass\n' | w alice export "$T/alice.wrx" >"$T/export.out" 2>&1 &&
@@ -48,7 +69,6 @@ fi
 
 # import: refusals first
 printf 'wrong pass\n' >"$T/wrong"
-printf 'archive pass\n' >"$T/pass"
 "$WARREND" -d "$T/x1" -f --no-tor --import "$T/alice.wrx" --passphrase-file "$T/wrong" >"$T/x1.out" 2>&1 &&
     notok "a wrong passphrase is refused" "started" || {
 	grep -q "wrong passphrase" "$T/x1.out" && [ ! -e "$T/x1/warren.db" ] &&
@@ -68,8 +88,9 @@ printf '\x55' | dd of="$T/flip.wrx" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/
 	grep -q "already holds a store" "$T/x4.out" && ok "importing over an existing store is refused" ||
 	    notok "importing over an existing store is refused" "$(cat "$T/x4.out")"; }
 
-# import for real, in a new data directory, and keep talking
-node_start alice2 --import "$T/alice.wrx" --passphrase-file "$T/pass" || exit 1
+# the refused import, once the original is gone: it checks again, finds
+# no other copy and carries on talking
+node_start alice2 --passphrase-file "$T/pass" || exit 1
 [ "$(onion alice2)" = "$id_a" ] && ok "the imported node has the same address" ||
     notok "the imported node has the same address" "$(onion alice2)"
 texts alice2 bob >"$T/after"
@@ -81,6 +102,9 @@ json alice2 status | grep -q '"passphrase": true' && ok "the store has the file'
 cmp -s "$T/alice/storage.key" "$T/alice2/storage.key" && notok "the new copy has its own storage key" "same" ||
     ok "the new copy has its own storage key"
 check "alice2 publishes" wait_published alice2
+grep -q "no other copy of this identity answered" "$T/alice2.log" &&
+    ok "the second start checked again and went on" ||
+    notok "the second start checked again and went on" "$(grep -i -e check -e answered "$T/alice2.log")"
 w alice2 send bob "after a->b" >/dev/null
 w bob send alice "after b->a" >/dev/null
 check "alice2's message is delivered" wait_until 120 outbox_empty alice2
