@@ -21,6 +21,7 @@
 #include "core/plain.h"
 #include "net/wire.h"
 #include "store/store.h"
+#include "util/duration.h"
 #include "util/err.h"
 #include "util/log.h"
 #include "util/utf8.h"
@@ -542,7 +543,7 @@ api_contact_set_timer(struct node *n, const char *who, json_int_t secs,
 	if (r != 0)
 		return db_fail(n, err, r);
 	c->timer = (uint32_t)secs;
-	timer_words(words, sizeof words, c->timer);
+	duration_words(words, sizeof words, (long)c->timer);
 	snprintf(line, sizeof line, "you set disappearing messages to %s",
 	    words);
 	if ((r = message_note(n, c, line)) != 0 ||

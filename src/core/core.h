@@ -243,7 +243,6 @@ int delivery_send_control(struct node *, struct contact *, int kind,
     const char *body, uint32_t timer);
 int delivery_on_receipt(struct node *, struct contact *, uint64_t seq);
 int delivery_mark_read(struct node *, struct contact *);
-void timer_words(char *, size_t, uint32_t);
 
 /* expiry.c */
 /* Arm the timer for the next expiring message. */

@@ -23,6 +23,7 @@
 #include "net/wire.h"
 #include "store/store.h"
 #include "util/bytes.h"
+#include "util/duration.h"
 #include "util/err.h"
 #include "util/log.h"
 #include "util/utf8.h"
@@ -364,26 +365,6 @@ delivery_accept_session(struct node *n, struct contact *c)
 	return delivery_encrypt_queued(n, c);
 }
 
-/* Say a timer in words: "5 min", "off". */
-void
-timer_words(char *buf, size_t n, uint32_t secs)
-{
-	if (secs == 0)
-		snprintf(buf, n, "off");
-	else if (secs % 604800 == 0)
-		snprintf(buf, n, "%u week%s", secs / 604800,
-		    secs == 604800 ? "" : "s");
-	else if (secs % 86400 == 0)
-		snprintf(buf, n, "%u day%s", secs / 86400,
-		    secs == 86400 ? "" : "s");
-	else if (secs % 3600 == 0)
-		snprintf(buf, n, "%u h", secs / 3600);
-	else if (secs % 60 == 0)
-		snprintf(buf, n, "%u min", secs / 60);
-	else
-		snprintf(buf, n, "%u s", secs);
-}
-
 /* A decrypted plaintext: store or apply it (inside node_txn). */
 static int
 delivery_on_plain(struct node *n, struct contact *c, uint64_t seq,
@@ -413,7 +394,7 @@ delivery_on_plain(struct node *n, struct contact *c, uint64_t seq,
 	case PLAIN_TIMER:
 		/* Our floor applies to what a peer sets, too. */
 		c->timer = p->timer > 0 && p->timer < 30 ? 30 : p->timer;
-		timer_words(words, sizeof words, p->timer);
+		duration_words(words, sizeof words, (long)p->timer);
 		snprintf(line, sizeof line, "%s set disappearing messages to %s",
 		    c->name != NULL ? c->name : "they", words);
 		if ((r = message_note(n, c, line)) != 0)
