@@ -93,6 +93,5 @@ const char *cli_yellow(const struct cli *);
 const char *cli_red(const struct cli *);
 const char *cli_reset(const struct cli *);
 /* Read a passphrase from the terminal without echo (or a line of stdin). */
-char *cli_read_passphrase(const char *prompt);
 
 #endif

@@ -16,6 +16,7 @@
 #include "cli/cli.h"
 #include "cli/client.h"
 #include "cli/qr.h"
+#include "util/passphrase.h"
 #include "util/xmalloc.h"
 
 
@@ -192,7 +193,7 @@ cmd_unlock(struct cli *cli, int argc, char **argv)
 
 	if (cli_noopts(&argc, argv) != 0 || argc != 1)
 		return cli_usage(cli_find("unlock"), stderr);
-	if ((pass = cli_read_passphrase("passphrase: ")) == NULL) {
+	if ((pass = passphrase_read("passphrase: ")) == NULL) {
 		cli_error(cli, RPC_E_PARAMS, "no passphrase given");
 		return EXIT_FAIL;
 	}
@@ -343,15 +344,15 @@ cmd_passwd(struct cli *cli, int argc, char **argv)
 	st = cli_call(cli, "status", NULL);
 	p = json_object();
 	if (json_is_true(json_object_get(st, "passphrase"))) {
-		if ((old = cli_read_passphrase("current passphrase: ")) == NULL)
+		if ((old = passphrase_read("current passphrase: ")) == NULL)
 			goto fail;
 		pass_param(p, "old", old);
 	}
 	if (rotate)
 		json_object_set_new(p, "rotate", json_true());
 	else if (!remove) {
-		if ((new = cli_read_passphrase("new passphrase: ")) == NULL ||
-		    (again = cli_read_passphrase("again: ")) == NULL ||
+		if ((new = passphrase_read("new passphrase: ")) == NULL ||
+		    (again = passphrase_read("again: ")) == NULL ||
 		    new[0] == '\0')
 			goto fail;
 		if (strcmp(new, again) != 0) {
@@ -473,8 +474,8 @@ cmd_export(struct cli *cli, int argc, char **argv)
 		fprintf(stderr, "warren: getcwd: %s\n", strerror(errno));
 		return EXIT_FAIL;
 	}
-	if ((pass = cli_read_passphrase("passphrase for the file: ")) ==
-	    NULL || (again = cli_read_passphrase("again: ")) == NULL ||
+	if ((pass = passphrase_read("passphrase for the file: ")) ==
+	    NULL || (again = passphrase_read("again: ")) == NULL ||
 	    pass[0] == '\0') {
 		fprintf(stderr, "warren: nothing exported\n");
 		rc = EXIT_FAIL;

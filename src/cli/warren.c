@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -184,53 +183,6 @@ const char *
 cli_reset(const struct cli *cli)
 {
 	return cli->color ? "\033[0m" : "";
-}
-
-/* Read a passphrase: no echo on a terminal, else one line of stdin. */
-char *
-cli_read_passphrase(const char *prompt)
-{
-	struct termios t, old;
-	char *line = NULL;
-	size_t cap = 0, len;
-	ssize_t n;
-	FILE *tty;
-	int echo_off = 0;
-
-	tty = fopen("/dev/tty", "r+");
-	if (tty != NULL && isatty(STDIN_FILENO)) {
-		fprintf(tty, "%s", prompt);
-		fflush(tty);
-		if (tcgetattr(fileno(tty), &old) == 0) {
-			t = old;
-			t.c_lflag &= ~(tcflag_t)ECHO;
-			echo_off = tcsetattr(fileno(tty), TCSAFLUSH, &t) == 0;
-		}
-		n = getline(&line, &cap, tty);
-		if (echo_off)
-			tcsetattr(fileno(tty), TCSAFLUSH, &old);
-		fprintf(tty, "\n");
-	} else
-		n = getline(&line, &cap, stdin);
-	if (tty != NULL)
-		fclose(tty);
-	if (n <= 0) {
-		free(line);
-		return NULL;
-	}
-	/* The first line, as warrend --passphrase-file reads it. */
-	for (len = 0; len < (size_t)n && line[len] != '\r' &&
-	    line[len] != '\n'; len++)
-		;
-	line[len] = '\0';
-	if (strlen(line) != len) {
-		/* A NUL would cut the passphrase short: refuse, not guess. */
-		fprintf(stderr, "warren: the passphrase holds a NUL byte\n");
-		sodium_memzero(line, (size_t)n);
-		free(line);
-		return NULL;
-	}
-	return line;
 }
 
 int

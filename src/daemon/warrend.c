@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -29,6 +28,7 @@
 #include "rpc/rpc.h"
 #include "util/err.h"
 #include "util/log.h"
+#include "util/passphrase.h"
 #include "util/xmalloc.h"
 
 static void
@@ -103,36 +103,22 @@ read_secret_file(const char *path)
 	return p;
 }
 
-/* The archive passphrase from standard input (no echo on a terminal). */
+/* The archive passphrase: the terminal without echo, else standard input. */
 static char *
 read_secret_stdin(void)
 {
-	char buf[1100], *p;
-	struct termios t, quiet;
-	int tty = isatty(STDIN_FILENO);
+	char *p;
 
-	if (tty) {
-		fprintf(stderr, "passphrase of the export file: ");
-		tcgetattr(STDIN_FILENO, &t);
-		quiet = t;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-	}
-	if (fgets(buf, sizeof buf, stdin) == NULL)
-		buf[0] = '\0';
-	if (tty) {
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &t);
-		fputc('\n', stderr);
-	}
-	buf[strcspn(buf, "\r\n")] = '\0';
-	if (buf[0] == '\0' || strlen(buf) > 1024) {
+	p = passphrase_read("passphrase of the export file: ");
+	if (p == NULL || p[0] == '\0' || strlen(p) > 1024) {
 		fprintf(stderr, "warrend: no passphrase (1..1024 bytes) for "
 		    "--import\n");
-		sodium_memzero(buf, sizeof buf);
+		if (p != NULL) {
+			sodium_memzero(p, strlen(p));
+			free(p);
+		}
 		return NULL;
 	}
-	p = xstrdup(buf);
-	sodium_memzero(buf, sizeof buf);
 	return p;
 }
 

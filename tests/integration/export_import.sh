@@ -73,6 +73,15 @@ printf 'wrong pass\n' >"$T/wrong"
     notok "a wrong passphrase is refused" "started" || {
 	grep -q "wrong passphrase" "$T/x1.out" && [ ! -e "$T/x1/warren.db" ] &&
 	    ok "a wrong passphrase is refused, nothing written" || notok "a wrong passphrase is refused, nothing written" "$(cat "$T/x1.out")"; }
+# without --passphrase-file the passphrase is a line of standard input
+printf 'wrong pass\n' | "$WARREND" -d "$T/x5" -f --no-tor --import "$T/alice.wrx" >"$T/x5.out" 2>&1 &&
+    notok "a wrong passphrase on stdin is refused" "started" || {
+	grep -q "wrong passphrase" "$T/x5.out" && [ ! -e "$T/x5/warren.db" ] &&
+	    ok "a wrong passphrase on stdin is refused" || notok "a wrong passphrase on stdin is refused" "$(cat "$T/x5.out")"; }
+"$WARREND" -d "$T/x6" -f --no-tor --import "$T/alice.wrx" </dev/null >"$T/x6.out" 2>&1 &&
+    notok "no passphrase on stdin is refused" "started" || {
+	grep -q "no passphrase" "$T/x6.out" && [ ! -e "$T/x6/warren.db" ] &&
+	    ok "no passphrase on stdin is refused" || notok "no passphrase on stdin is refused" "$(cat "$T/x6.out")"; }
 size=$(stat -c %s "$T/alice.wrx")
 head -c $((size - 100)) "$T/alice.wrx" >"$T/cut.wrx"
 "$WARREND" -d "$T/x2" -f --no-tor --import "$T/cut.wrx" --passphrase-file "$T/pass" >"$T/x2.out" 2>&1 &&
