@@ -37,22 +37,11 @@
 #define ARCHIVE_CHUNK	65536
 #define ARCHIVE_ABYTES	crypto_secretstream_xchacha20poly1305_ABYTES
 
-/* Write all of buf. */
+/* Write all of buf (store_write_all); ERR_IO. */
 static int
 archive_write(int fd, const uint8_t *buf, size_t len)
 {
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = write(fd, buf, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return ERR_IO;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	return store_write_all(fd, buf, len) == 0 ? 0 : ERR_IO;
 }
 
 /* Read exactly len bytes; ERR_NOTFOUND at a clean end of file. */

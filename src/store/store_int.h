@@ -41,6 +41,7 @@ void store_keys_wipe(struct store *);
 int store_key_verify(struct store *);
 int store_key_obtain(struct store *, const char *passphrase,
     uint8_t key[KEYFILE_KEY_LEN], int *wrapped);
+int store_write_all(int fd, const uint8_t *buf, size_t len);
 
 /* Write DIR/storage.key for key, wrapped under pass (import). */
 int store_key_install(const char *dir, const uint8_t key[KEYFILE_KEY_LEN],

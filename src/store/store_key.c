@@ -70,8 +70,8 @@ store_kdf_limits(uint32_t *ops, uint64_t *mem)
 }
 #endif
 
-/* Write all of buf, retrying short writes and EINTR. */
-static int
+/* Write all of buf, retrying short writes and EINTR; -1 with errno. */
+int
 store_write_all(int fd, const uint8_t *buf, size_t len)
 {
 	ssize_t n;
