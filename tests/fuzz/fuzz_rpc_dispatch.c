@@ -42,6 +42,7 @@
 #include "util/log.h"
 #include "util/utf8.h"
 #include "util/xmalloc.h"
+#include "fuzz_dir.h"
 #include "fuzz_rng.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -52,53 +53,6 @@ static char top[40], tpl[60], work[60];
 
 static const char *denied[] = { RPC_M_PASSWD, RPC_M_EXPORT, RPC_M_LOCK,
     RPC_M_UNLOCK, RPC_M_SHUTDOWN };
-
-static void
-copy_dir(const char *from, const char *to)
-{
-	char a[512], b[512], buf[65536];
-	struct dirent *de;
-	ssize_t k;
-	DIR *d;
-	int in, out;
-
-	if ((d = opendir(from)) == NULL)
-		abort();
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' || strstr(de->d_name, ".sock"))
-			continue;
-		snprintf(a, sizeof a, "%s/%s", from, de->d_name);
-		snprintf(b, sizeof b, "%s/%s", to, de->d_name);
-		if ((in = open(a, O_RDONLY)) == -1)
-			continue;
-		if ((out = open(b, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1)
-			abort();
-		while ((k = read(in, buf, sizeof buf)) > 0)
-			if (write(out, buf, (size_t)k) != k)
-				abort();
-		close(in);
-		close(out);
-	}
-	closedir(d);
-}
-
-static void
-clear_dir(const char *dir)
-{
-	char a[512];
-	struct dirent *de;
-	DIR *d;
-
-	if ((d = opendir(dir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(a, sizeof a, "%s/%s", dir, de->d_name);
-		unlink(a);
-	}
-	closedir(d);
-}
 
 static void
 cleanup(void)
