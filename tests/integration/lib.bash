@@ -227,7 +227,8 @@ PYEOF
 # --- the delivery invariant (every test with two or more real nodes)
 # flowing [NODES...]: after a test step, between every two running nodes
 # (default: all of $NODES) that are contacts: no message stays queued or
-# sent for more than 15 s while both see each other online. A pair with
+# sent for more than 15 s while both see each other online; a pair where
+# an accept is still on its way (one side "requested") waits for it. A pair with
 # something to deliver gets up to ${FLOW_CONNECT:-120} s to connect first
 # (a pair that never connects is a stall too). A side whose session reset
 # is not yet acknowledged ("alert") holds its messages by design and is
@@ -280,7 +281,8 @@ def snapshot():
     for a in names:
         res = call(nodes[a], "contacts.list") or {"contacts": []}
         view[a] = {by_onion[c["address"]]: c for c in res["contacts"]
-                   if c["address"] in by_onion and c["state"] == "contact"}
+                   if c["address"] in by_onion
+                   and c["state"] in ("contact", "requested")}
     return view
 
 start = time.time()
@@ -299,9 +301,12 @@ while True:
                 continue
             back = view.get(b, {}).get(a)
             if back is None:
-                continue    # not (yet) a contact on b's side
+                continue    # b has not accepted (or blocked): nothing to flow
+            # An accept or a mutual add still on its way ("requested" on
+            # one side) is waiting, not yet a stall.
             waiting.append((a, b))
-            if c["online"] and back["online"]:
+            both = c["state"] == "contact" and back["state"] == "contact"
+            if both and c["online"] and back["online"]:
                 online_time[(a, b)] = online_time.get((a, b), 0) + dt
                 if online_time[(a, b)] > 15:
                     stalled.append((a, b, c["outbox"]))

@@ -27,6 +27,7 @@ for i in $(seq 1 20); do
 	w alice send "$B" "a->b $i" >/dev/null || notok "alice sends $i" "failed"
 	w bob send "$A" "b->a $i" >/dev/null || notok "bob sends $i" "failed"
 done
+check "alice sees the accept" wait_until 120 is_contact alice bob
 flowing alice bob
 seq 1 20 | sed 's/^/a->b /' >"$T/want_ab"
 seq 1 20 | sed 's/^/b->a /' >"$T/want_ba"
