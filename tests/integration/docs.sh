@@ -180,7 +180,7 @@ py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)' "$BOT" "$T/ech
 # The echo bot connects and subscribes (it cannot receive without peers).
 python3 "$BOT" -d "$T/d" --state "$T/bot.state" -v 2>"$T/bot.log" &
 bot=$!
-wait_until 10 grep -q "subscribed: since [0-9]" "$T/bot.log"
+wait_until 60 grep -q "subscribed: since [0-9]" "$T/bot.log"
 kill "$bot" 2>/dev/null
 wait "$bot" 2>/dev/null
 grep -q "subscribed: since [0-9]" "$T/bot.log" && ok "echo_bot.py connects and subscribes" ||

@@ -70,7 +70,7 @@ node_start_notor x || exit 1
 w d add "$(w x id)" --name x >/dev/null && w d rename x y >/dev/null && w d rename y x >/dev/null
 "$BOT" -d "$T/d" --state "$T/d.state" -v 2>"$T/bot.log" &
 bot=$!
-wait_until 10 test -s "$T/d.state"
+wait_until 60 test -s "$T/d.state"
 kill "$bot" 2>/dev/null; wait "$bot" 2>/dev/null
 last=$(python3 - "$T/d/warren.sock" <<'PYEOF'
 import json, socket, sys

@@ -79,7 +79,7 @@ node_start() {
 	case " $NODES " in *" $n "*) ;; *) NODES="$NODES $n" ;; esac
 	"$WARREND" -d "$T/$n" -f --torrc-append "$TORRC" "$@" >>"$T/$n.log" 2>&1 &
 	echo $! >"$T/$n.pid"
-	wait_until 20 test -S "$T/$n/warren.sock" ||
+	wait_until 60 test -S "$T/$n/warren.sock" ||
 	    { notok "$n starts" "no socket"; return 1; }
 }
 

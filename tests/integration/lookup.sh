@@ -36,7 +36,7 @@ w v add "$BOB" --name bob >"$T/add.out" 2>&1 || notok "add bob" "$(cat "$T/add.o
 grep -q "^contact request to bob " "$T/add.out" && ok "add says the name, not only the address" ||
     notok "add says the name, not only the address" "$(cat "$T/add.out")"
 ask c1 bob
-check "carol's request (nick bob) is pending" wait_until 10 has_request v "$CAROL"
+check "carol's request (nick bob) is pending" wait_until 60 has_request v "$CAROL"
 if w v send bob "for the real bob" >"$T/send.out" 2>&1; then
 	ok "send bob works despite a pending request called bob"
 else
@@ -49,7 +49,7 @@ json v log "$CAROL" 2>/dev/null | grep -q "for the real bob" &&
 # A second stranger calling itself bob: accept bob is ambiguous among the
 # requests, and the error names both candidates.
 ask d1 bob
-check "dave's request (nick bob) is pending" wait_until 10 has_request v "$DAVE"
+check "dave's request (nick bob) is pending" wait_until 60 has_request v "$DAVE"
 if w v accept bob >"$T/acc.out" 2>&1; then
 	notok "accept bob is ambiguous" "it accepted: $(cat "$T/acc.out")"
 else
@@ -116,7 +116,7 @@ w v send dave "x" >"$T/sd.out" 2>&1 && notok "send to a blocked name fails" "sen
 
 # A name that only a pending request has: not found, with a hint.
 ask e1 erin
-check "erin asks" wait_until 10 has_request v "$(addr e1)"
+check "erin asks" wait_until 60 has_request v "$(addr e1)"
 w v send erin "x" >"$T/erin.out" 2>&1 && notok "a request's nick is not a contact name" "sent" ||
     ok "a request's nick is not a contact name"
 grep -q "request" "$T/erin.out" && ok "the error points at the pending request" ||

@@ -12,7 +12,7 @@ start() { # passphrase
 	printf '%s\n' "$1" >"$T/pass"
 	"$WARREND" -d "$D" -f --no-tor --passphrase-file "$T/pass" >>"$T/p.log" 2>&1 &
 	echo $! >"$T/p.pid"
-	wait_until 10 test -S "$D/warren.sock" && "$WARREN" -d "$D" id >/dev/null 2>&1
+	wait_until 60 test -S "$D/warren.sock" && "$WARREN" -d "$D" id >/dev/null 2>&1
 }
 stop() { kill -TERM "$(cat "$T/p.pid")" 2>/dev/null; wait "$(cat "$T/p.pid")" 2>/dev/null; }
 NODES="p"
@@ -97,7 +97,7 @@ printf 'final\n' | "$WARREN" -d "$D" passwd --remove >/dev/null && ok "passwd --
 stop
 "$WARREND" -d "$D" -f --no-tor >>"$T/p.log" 2>&1 &
 echo $! >"$T/p.pid"
-wait_until 10 test -S "$D/warren.sock"
+wait_until 60 test -S "$D/warren.sock"
 [ "$("$WARREN" -d "$D" id 2>/dev/null)" = "$id0" ] && ok "without a passphrase it starts unlocked" ||
     notok "without a passphrase it starts unlocked" "$("$WARREN" -d "$D" status 2>&1 | head -3)"
 stop

@@ -195,7 +195,7 @@ ME=$(onion d)
 # A live subscriber from now on.
 $EV follow "$S" "$T/live" "$T/stop" &
 LIVE=$!
-wait_until 10 test -e "$T/live.ready"
+wait_until 60 test -e "$T/live.ready"
 
 # A subscriber replays from 0 and hangs up after 10 events while ten more
 # strangers knock (10 more events).
@@ -275,7 +275,7 @@ $EV deaf "$S" "$T/deaf.ready" "$T/deaf.go" >"$T/deaf.out" &
 DEAF=$!
 $EV follow "$S" "$T/live2" "$T/stop" &
 LIVE=$!
-wait_until 10 test -e "$T/deaf.ready" && wait_until 10 test -e "$T/live2.ready"
+wait_until 60 test -e "$T/deaf.ready" && wait_until 60 test -e "$T/live2.ready"
 FROM=$(( $($EV last "$S") + 1 ))
 $EV ping "$S" "$T/stop" >"$T/ping.out" &
 PING=$!
