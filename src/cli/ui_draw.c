@@ -148,15 +148,15 @@ draw_contacts(struct ui *u, int w, int h)
 			wchar_t *rs = ui_wcs(right, NULL);
 
 			rw = ui_width(rs, wcslen(rs));
-			if (rw < w - 4)
-				put(y, w - rw, rw, rs, wcslen(rs));
+			if (rw < w - 5)
+				put(y, w - rw - 1, rw, rs, wcslen(rs));
 			else
 				rw = 0;
 			free(rs);
 		}
 		if (c->unread > 0 && i != u->sel)
 			attron(A_BOLD);
-		puts8(y, 2, w - 3 - rw, display_name(c));
+		puts8(y, 2, w - 4 - rw, display_name(c));
 		attroff(A_BOLD | A_REVERSE);
 	}
 }

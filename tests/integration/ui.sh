@@ -90,8 +90,8 @@ keys C-u
 keys -l "日本語 façade ok"
 keys Enter
 expect "wide characters are shown" "me: 日本語 façade ok"
-json bob log alice --no-mark-read | grep -q '"\\u65e5\\u672c\\u8a9e fa\\u00e7ade ok"\|"日本語 façade ok"' &&
-    ok "bob got the wide characters" || notok "bob got the wide characters" "missing"
+wide_got() { json bob log alice --no-mark-read | grep -qF '"日本語 façade ok"'; }
+check "bob got the wide characters" wait_until 60 wide_got
 
 # A line starting with / is a command, never text; // sends a leading /.
 keys -l "/nonsense"
@@ -100,7 +100,9 @@ expect "an unknown command is refused" "no command /nonsense"
 keys -l "//slash stays"
 keys Enter
 expect "// sends a leading slash" "me: /slash stays"
-sleep 1
+# In-order delivery: had /nonsense been sent, it would be there first.
+slash_got() { json bob log alice --no-mark-read | grep -qF '"/slash stays"'; }
+check "bob got /slash stays" wait_until 60 slash_got
 json bob log alice --no-mark-read | grep -q '"/nonsense"' &&
     notok "a /command is never sent" "bob got /nonsense" || ok "a /command is never sent"
 
