@@ -35,7 +35,7 @@
 #define UI_PAGE		200	/* messages loaded at once */
 #define UI_CALL_TIMEOUT	10	/* s: a call that takes longer drops the link */
 #define UI_EV_MAX	(1024 * 1024 + 4096)	/* one event line at most */
-#define UI_TICK_MS	1000
+#define UI_RECENT	50	/* messages refreshed every second */
 
 /* A string member or "". */
 const char *
@@ -164,6 +164,9 @@ reload_status(struct ui *u)
 	snprintf(u->tor_state, sizeof u->tor_state, "%s",
 	    ui_jstr(t, "state"));
 	u->requests = jint(r, "requests");
+	/* A hook: shown once warrend reports a mailbox (issue 13's work). */
+	snprintf(u->mailbox, sizeof u->mailbox, "%s",
+	    ui_jstr(json_object_get(r, "mailbox"), "state"));
 	json_decref(r);
 }
 
@@ -298,6 +301,82 @@ load_older(struct ui *u)
 	json_decref(r);
 }
 
+/* Update a message's state in place. */
+static void
+set_state(struct ui *u, long long id, const char *state)
+{
+	size_t i;
+
+	for (i = u->nmsgs; i-- > 0;) {
+		if (u->msgs[i].id == id) {
+			snprintf(u->msgs[i].state, sizeof u->msgs[i].state,
+			    "%s", state);
+			return;
+		}
+	}
+}
+
+/* Drop disappearing messages whose time is up (warrend deletes them too). */
+static void
+drop_expired(struct ui *u)
+{
+	struct timespec now;
+	long long ms;
+	size_t i, k = 0;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	ms = now.tv_sec * 1000LL + now.tv_nsec / 1000000;
+	for (i = 0; i < u->nmsgs; i++) {
+		if (u->msgs[i].timer > 0 &&
+		    u->msgs[i].time + u->msgs[i].timer * 1000 <= ms) {
+			free(u->msgs[i].text);
+			continue;
+		}
+		u->msgs[k++] = u->msgs[i];
+	}
+	u->nmsgs = k;
+}
+
+/*
+ * The newest messages again: append the new ones (from events, from other
+ * clients) and update the states of those we have ("sent" has no event).
+ */
+static void
+refresh_recent(struct ui *u, int mark_read)
+{
+	json_t *r, *a, *j;
+	long long last;
+	size_t i, n;
+
+	if (u->cur[0] == '\0')
+		return;
+	if (u->nmsgs == 0) {
+		ui_reload_conversation(u, mark_read);
+		return;
+	}
+	last = u->msgs[u->nmsgs - 1].id;
+	if ((r = list_messages(u, 0, UI_RECENT, mark_read)) == NULL)
+		return;
+	a = json_object_get(r, "messages");
+	n = json_array_size(a);
+	if (n == UI_RECENT && jint(json_array_get(a, 0), "id") > last) {
+		json_decref(r);	/* a gap: more than UI_RECENT are new */
+		ui_reload_conversation(u, 0);
+		return;
+	}
+	u->msgs = xreallocarray(u->msgs, u->nmsgs + n + 1, sizeof *u->msgs);
+	json_array_foreach(a, i, j) {
+		if (jint(j, "id") > last)
+			msg_from_json(&u->msgs[u->nmsgs++], j);
+		else
+			set_state(u, jint(j, "id"), ui_jstr(j, "state"));
+	}
+	json_decref(r);
+	drop_expired(u);
+	if (mark_read && u->sel < u->ncontacts)
+		u->contacts[u->sel].unread = 0;
+}
+
 /* Show contact i's conversation (marking it read). */
 void
 ui_select(struct ui *u, size_t i)
@@ -321,21 +400,6 @@ ui_select(struct ui *u, size_t i)
 	ui_reload_conversation(u, u->contacts[i].unread > 0);
 }
 
-/* Update a message's state in place. */
-static void
-set_state(struct ui *u, long long id, const char *state)
-{
-	size_t i;
-
-	for (i = u->nmsgs; i-- > 0;) {
-		if (u->msgs[i].id == id) {
-			snprintf(u->msgs[i].state, sizeof u->msgs[i].state,
-			    "%s", state);
-			return;
-		}
-	}
-}
-
 /* Index of a contact by address, or ncontacts. */
 static size_t
 find_contact(const struct ui *u, const char *addr)
@@ -356,7 +420,7 @@ on_received(struct ui *u, json_t *d)
 	size_t k;
 
 	if (strcmp(who, u->cur) == 0) {
-		ui_reload_conversation(u, 1);
+		refresh_recent(u, 1);
 		return;
 	}
 	if ((k = find_contact(u, who)) < u->ncontacts)
@@ -375,6 +439,8 @@ on_event(struct ui *u, json_t *ev)
 
 	if (id > u->last_event)
 		u->last_event = id;
+	if (id <= u->replay_until)
+		return;	/* before the reload that followed subscribing */
 	if (strcmp(type, "message.received") == 0)
 		on_received(u, d);
 	else if (strcmp(type, "message.delivered") == 0)
@@ -425,6 +491,9 @@ read_events(struct ui *u)
 		if ((j = json_loadb(u->inbuf, len, 0, NULL)) != NULL) {
 			if (strcmp(ui_jstr(j, "method"), "event") == 0)
 				on_event(u, json_object_get(j, "params"));
+			else if (json_object_get(j, "result") != NULL)
+				u->replay_until = jint(json_object_get(j,
+				    "result"), "last");
 			json_decref(j);
 		}
 		memmove(u->inbuf, nl + 1, u->inlen - len - 1);
@@ -510,46 +579,24 @@ reconnect(struct ui *u)
 		u->down[0] = '\0';
 }
 
-/* Did another client (warren send, a second UI) add to this chat? */
-static int
-newer_elsewhere(struct ui *u)
-{
-	json_t *r, *m;
-	int newer;
-
-	if (u->cur[0] == '\0' || (r = list_messages(u, 0, 1, 0)) == NULL)
-		return 0;
-	m = json_array_get(json_object_get(r, "messages"), 0);
-	newer = m != NULL && (u->nmsgs == 0 ||
-	    jint(m, "id") != u->msgs[u->nmsgs - 1].id);
-	json_decref(r);
-	return newer;
-}
-
 /* Every second: reconnect, or refresh what no event announces. */
 static void
 tick(struct ui *u)
 {
-	size_t i;
-
 	if (!u->connected) {
 		if (time(NULL) >= u->retry_at)
 			reconnect(u);
 		return;
 	}
 	reload_status(u);
-	if (u->connected && newer_elsewhere(u)) {
-		ui_reload_conversation(u, 0);
+	if (u->connected && u->locked) {
+		disconnect(u, "");
+		snprintf(u->down, sizeof u->down, "the daemon is locked: run "
+		    "'warren unlock'");
 		return;
 	}
-	/* "sent" has no event. */
-	for (i = 0; i < u->nmsgs; i++) {
-		if (u->msgs[i].dir == 'o' && (strcmp(u->msgs[i].state,
-		    "queued") == 0 || strcmp(u->msgs[i].state, "sent") == 0)) {
-			ui_reload_conversation(u, 0);
-			break;
-		}
-	}
+	if (u->connected)
+		refresh_recent(u, 0);
 }
 
 /* Send the input line as a message to the selected contact. */
@@ -592,7 +639,7 @@ send_text(struct ui *u, const char *text)
 	json_decref(r);
 	u->info[0] = '\0';
 	u->scroll = 0;
-	ui_reload_conversation(u, 0);
+	refresh_recent(u, 0);
 }
 
 /* Enter: a command, or a message ("//" sends a leading "/"). */
@@ -716,6 +763,12 @@ char_key(struct ui *u, wint_t c)
 	case 16: ui_edit_key(&u->edit, UI_K_UP); return;	/* ^P */
 	case 21: ui_edit_key(&u->edit, UI_K_KILL_START); return; /* ^U */
 	case 23: ui_edit_key(&u->edit, UI_K_KILL_WORD); return;	/* ^W */
+	case 3:							/* ^C */
+		if (u->edit.len == 0)
+			u->quit = 1;
+		else
+			ui_edit_set(&u->edit, L"", 0);
+		return;
 	case 27: escape(u); return;
 	case L'\t':
 		if (u->paste)

@@ -102,6 +102,7 @@ struct ui {
 	char *inbuf;		/* partial lines from ev */
 	size_t inlen, incap;
 	long long last_event;	/* 0: none seen yet */
+	long long replay_until;	/* events up to this came before our reload */
 	int connected;
 	time_t retry_at;
 	char down[256];		/* why we are not connected */
@@ -111,6 +112,7 @@ struct ui {
 	int locked, tor_progress, published;
 	char tor_state[16];
 	long long requests;
+	char mailbox[32];	/* status.mailbox.state, "" when none */
 
 	/* contacts: state contact or requested */
 	struct ui_contact *contacts;

@@ -234,7 +234,7 @@ ui_help_text(const struct ui *u)
 	    "sends /text. Tab / Shift-Tab or Alt-1..9: switch contacts\n"
 	    "(Tab after /x completes the command). PgUp/PgDn: history.\n"
 	    "Left/Right, Home/End, Ctrl-A/E/K/U/W edit; Up/Down: lines\n"
-	    "you sent. Ctrl-L redraws.\n"
+	    "you sent. Ctrl-L redraws. Ctrl-C on an empty line leaves.\n"
 	    "In the list: \xe2\x97\x8f online, \xe2\x9c\x93 verified, "
 	    "\xe2\x8f\xb1 timer, ! session reset,\n? request sent, "
 	    "a number: unread.\n\n"
@@ -444,12 +444,12 @@ verify(struct ui *u, const char *addr, int confirm)
 		    i % 4 == 3 ? "\n" : " ");
 	snprintf(payload, sizeof payload, "%s%s", SAFETY_QR_PREFIX, d);
 	qr = qr_render(payload, 0, NULL);
-	xasprintf(&s, "Safety number with %s:\n\n%s\n%s\n%s\n"
-	    "Compare it with them in person (or scan each other's code).\n"
-	    "c: they match, mark verified    any other key: close",
+	xasprintf(&s, "Safety number with %s:\n\n%s\n%s Compare it with them "
+	    "in person\n(or scan each other's code).\n"
+	    "c: they match, mark verified    any other key: close\n\n%s",
 	    ui_jstr(r, "name")[0] ? ui_jstr(r, "name") : ui_jstr(r, "address"),
-	    g, qr != NULL ? qr : "", json_is_true(json_object_get(r,
-	    "verified")) ? "Verified already." : "Not verified yet.");
+	    g, json_is_true(json_object_get(r, "verified")) ?
+	    "Verified already." : "Not verified yet.", qr != NULL ? qr : "");
 	ui_popup(u, UI_POP_VERIFY, "verify", s);
 	snprintf(u->pop_arg, sizeof u->pop_arg, "%s", addr);
 	free(s);

@@ -420,6 +420,10 @@ draw_status(struct ui *u, int y)
 		    "(/accept) ", u->requests, u->requests == 1 ? "" : "s");
 		x += puts8(y, x, COLS - x, s);
 	}
+	if (u->connected && u->mailbox[0] != '\0') {
+		snprintf(s, sizeof s, "\xc2\xb7 mailbox %s ", u->mailbox);
+		x += puts8(y, x, COLS - x, s);
+	}
 	if (u->info[0] != '\0') {
 		if (u->info_bad)
 			attron(color(u, PAIR_RED));

@@ -13,7 +13,7 @@ command -v tmux >/dev/null || { notok "tmux installed" "missing"; exit 1; }
 node_start alice && node_start bob || exit 1
 # carol only lends an address: alice's request to her stays "requested".
 node_start_notor carol || exit 1
-wait_published alice && wait_published bob || { notok "onions published" "timeout"; exit 1; }
+wait_published alice 300 && wait_published bob 300 || { notok "onions published" "timeout"; exit 1; }
 check "alice and bob become contacts" befriend alice bob
 w alice add "$(onion carol)" --name carol >/dev/null
 
@@ -39,7 +39,7 @@ input_is() { [ "$(lastrow | sed 's/ *$//')" = "> $1" ]; }
 keys() { tm send-keys -t ui "$@"; }
 why() { echo "$(screen | sed 's/^/    | /')"; }
 expect() { # expect NAME TEXT: the screen shows TEXT within 60 s
-	if wait_until 60 shows "$2"; then ok "$1"; else notok "$1" "no \"$2\" on screen:"; why; fi
+	if wait_until 120 shows "$2"; then ok "$1"; else notok "$1" "no \"$2\" on screen:"; why; fi
 }
 
 expect "the UI starts with the contact list" "Contacts"
@@ -123,6 +123,9 @@ expect "the two lines show as one message" "me: line one"
 pasted() { json bob log alice --no-mark-read | grep -q '"line one\\nline two"'; }
 check "bob got one message with both lines" wait_until 60 pasted
 
+# UI_CAPTURE=FILE keeps a capture of this screen (README's picture).
+[ -n "${UI_CAPTURE:-}" ] && screen >"$UI_CAPTURE"
+
 # Switching: Tab to carol, a message to bob meanwhile counts as unread.
 keys Tab
 expect "Tab switches to carol" "carol offline · request sent"
@@ -174,7 +177,7 @@ expect "the UI reconnects after a restart" "tor ready"
 input_is "typed while down" &&
     ok "the input survives the reconnect" || notok "the input survives the reconnect" "input row: $(lastrow)"
 keys C-u
-wait_published alice
+wait_published alice 300
 w bob send alice "after the restart" >/dev/null
 expect "a message after the restart arrives live" "bob: after the restart"
 
