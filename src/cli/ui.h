@@ -150,11 +150,16 @@ void ui_info(struct ui *, int bad, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void ui_reload_contacts(struct ui *);
 void ui_reload_conversation(struct ui *, int mark_read);
+/* Append new messages and update states from the newest few. */
+void ui_refresh_recent(struct ui *, int mark_read);
 void ui_select(struct ui *, size_t);
 int ui_has_method(const struct ui *, const char *);
 void ui_popup(struct ui *, enum ui_popup, const char *title,
     const char *text);
 const struct ui_contact *ui_current(const struct ui *);
+
+/* ui_keys.c: every key waiting on the terminal. */
+void ui_read_keys(struct ui *);
 
 /* ui_draw.c */
 void ui_draw_init(struct ui *);

@@ -197,22 +197,31 @@ rows_free(struct rows *rs)
 	free(rs->r);
 }
 
-/* Wrap a string into rows; the first `bold` characters are the name. */
+/*
+ * Wrap a string into rows: the first row the full width, the rest
+ * indented. The first `bold` characters are the name.
+ */
 static void
 rows_wrap(struct rows *rs, const char *s, int width, size_t bold,
     attr_t attr)
 {
-	size_t n, k, i, *st, *en;
+	size_t n, k, i, st0, en0, rest, *st, *en;
 	wchar_t *w;
 
 	w = rows_own(rs, ui_wcs(s, &n));
-	k = ui_wrap(w, n, width - INDENT, NULL, NULL, 0);
+	ui_wrap(w, n, width, &st0, &en0, 1);
+	rows_add(rs, w, en0, 0, bold, attr);
+	rest = en0;
+	if (rest < n && (w[rest] == L' ' || w[rest] == L'\n'))
+		rest++;
+	if (rest >= n)
+		return;
+	k = ui_wrap(w + rest, n - rest, width - INDENT, NULL, NULL, 0);
 	st = xcalloc(k, sizeof *st);
 	en = xcalloc(k, sizeof *en);
-	ui_wrap(w, n, width - INDENT, st, en, k);
+	ui_wrap(w + rest, n - rest, width - INDENT, st, en, k);
 	for (i = 0; i < k; i++)
-		rows_add(rs, w + st[i], en[i] - st[i], i ? INDENT : 0,
-		    i ? 0 : bold, attr);
+		rows_add(rs, w + rest + st[i], en[i] - st[i], INDENT, 0, attr);
 	free(st);
 	free(en);
 }
@@ -236,13 +245,13 @@ static const char *
 state_mark(const struct ui_msg *m)
 {
 	if (strcmp(m->state, "queued") == 0)
-		return "  \xc2\xb7 queued";
+		return "  \xc2\xb7\xc2\xa0queued";
 	if (strcmp(m->state, "sent") == 0)
-		return "  \xc2\xb7 sent";
+		return "  \xc2\xb7\xc2\xa0sent";
 	if (strcmp(m->state, "delivered") == 0)
-		return "  \xe2\x9c\x93 delivered";
+		return "  \xe2\x9c\x93\xc2\xa0" "delivered";
 	if (strcmp(m->state, "read") == 0)
-		return "  \xe2\x9c\x93\xe2\x9c\x93 read";
+		return "  \xe2\x9c\x93\xe2\x9c\x93\xc2\xa0read";
 	return "";
 }
 
@@ -328,7 +337,7 @@ draw_header(struct ui *u, int x, int w)
 	t[0] = '\0';
 	if (c->timer)
 		duration_words(t, sizeof t, (long)c->timer);
-	xasprintf(&s, " %s%s%s%s%s%s  %.16s\xe2\x80\xa6",
+	xasprintf(&s, " %s%s%s%s%s%s  %.8s\xe2\x80\xa6",
 	    c->online ? "online" : "offline",
 	    strcmp(c->state, "requested") == 0 ? " \xc2\xb7 request sent" : "",
 	    c->verified ? " \xc2\xb7 verified" : " \xc2\xb7 unverified",

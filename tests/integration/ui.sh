@@ -30,6 +30,7 @@ check "bob's 230 old messages reach alice" wait_until 120 got_old
 
 sock=$T/tmux.sock
 tm() { tmux -S "$sock" "$@"; }
+trap 'tm kill-server 2>/dev/null; cleanup' EXIT
 tm new-session -d -s ui -x 100 -y 30 \
     "LANG=C.UTF-8 LC_ALL=C.UTF-8 NO_COLOR=1 TERM=screen '$WARREN' -d '$T/alice' ui --no-bell; echo UI-EXITED \$?; sleep 60"
 screen() { tm capture-pane -p -t ui; }
@@ -69,7 +70,7 @@ input_is "half typed" && ok "the typed text stays intact" ||
 keys -l " and done"
 keys Enter
 expect "the sent line appears" "me: half typed and done"
-expect "its state updates in place to delivered" "half typed and done  ✓ delivered"
+expect "its state updates in place to delivered" "half typed and done  ✓"$'\xc2\xa0'"delivered"
 json bob log alice --no-mark-read | grep -q '"half typed and done"' &&
     ok "bob got the typed line" || notok "bob got the typed line" "missing"
 
