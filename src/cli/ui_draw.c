@@ -284,9 +284,9 @@ rows_msg(struct ui *u, struct rows *rs, const struct ui_msg *m,
 		attr = color(u, PAIR_RED) | A_BOLD;
 		text = "(a message that could not be decrypted)";
 	}
-	xasprintf(&s, "%s %s: %s%s%s", hm, who, text,
-	    m->timer ? " \xe2\x8f\xb1" : "", m->dir == 'o' ? state_mark(m) :
-	    "");
+	xasprintf(&s, "%s %s%s %s%s%s", hm, who, m->dir == 'n' ? "" : ":",
+	    text, m->timer ? " \xe2\x8f\xb1" : "",
+	    m->dir == 'o' ? state_mark(m) : "");
 	{
 		wchar_t *w = ui_wcs(who, NULL);
 

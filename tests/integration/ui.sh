@@ -3,9 +3,10 @@
 # capture-pane, resize-window) against two real daemons on the private
 # test network: the screen's rows are checked as a user would read them.
 # Switching contacts, sending and receiving while typing (the typed text
-# stays), wide characters, scrolling back through lazily loaded history,
-# a resize, a bracketed multi-line paste, '/' never sent as text, /verify
-# with its pop-up, a daemon restart (reconnect), and /quit.
+# stays), a second UI at the same time, wide characters, scrolling back
+# through lazily loaded history, a resize, a bracketed multi-line paste,
+# '/' never sent as text, /verify with its pop-up, /timer's note, a
+# daemon restart (reconnect), and /quit.
 . "$(dirname "$0")/lib.bash"
 need_testnet
 command -v tmux >/dev/null || { notok "tmux installed" "missing"; exit 1; }
@@ -57,14 +58,22 @@ for _ in $(seq 1 12); do keys PPage; done
 expect "PgUp scrolls back to the oldest message" "bob: old 1"
 for _ in $(seq 1 20); do keys PPage; done
 expect "the top says where the conversation begins" "the beginning of your conversation"
+expect "a day separator heads the day" "── $(LC_ALL=C date +'%a %-d %b %Y') ──"
 for _ in $(seq 1 40); do keys NPage; done
 expect "PgDn comes back to the newest" "bob: old 230"
+
+# A second UI on the same daemon, at the same time.
+tm new-session -d -s ui2 -x 100 -y 30 \
+    "LANG=C.UTF-8 LC_ALL=C.UTF-8 NO_COLOR=1 TERM=screen '$WARREN' -d '$T/alice' ui --no-bell; sleep 60"
+shows2() { tm capture-pane -p -t ui2 | grep -qF -- "$1"; }
+check "a second UI runs beside the first" wait_until 120 shows2 "bob: old 230"
 
 # Typing while a message arrives: the typed text stays, the message shows.
 keys -l "half typed"
 wait_until 10 input_is "half typed"
 w bob send alice "live from bob" >/dev/null
 expect "a message arrives while typing" "bob: live from bob"
+check "the second UI shows it too" wait_until 120 shows2 "bob: live from bob"
 input_is "half typed" && ok "the typed text stays intact" ||
     { notok "the typed text stays intact" "input row: $(lastrow)"; }
 keys -l " and done"
@@ -73,6 +82,8 @@ expect "the sent line appears" "me: half typed and done"
 expect "its state updates in place to delivered" "half typed and done  ✓"$'\xc2\xa0'"delivered"
 json bob log alice --no-mark-read | grep -q '"half typed and done"' &&
     ok "bob got the typed line" || notok "bob got the typed line" "missing"
+check "the second UI shows what the first sent" wait_until 120 shows2 "me: half typed and done"
+tm kill-session -t ui2
 
 # Editing keys: Home, Ctrl-K, Ctrl-W, history.
 keys -l "world hello"
@@ -160,6 +171,17 @@ keys c
 expect "c in the pop-up marks bob verified" "bob is verified"
 json alice contacts | grep -A8 "$(onion bob)" | grep -q '"verified": true' &&
     ok "the daemon has bob verified" || notok "the daemon has bob verified" "not set"
+
+# /timer: the note is written into the conversation, the header shows it.
+keys -l "/timer 1h"
+keys Enter
+expect "/timer writes its note into the conversation" "*** you set disappearing messages to 1 h"
+expect "the header shows the timer" "timer 1 h"
+screen | grep -q '^● bob *✓⏱ ' && ok "the list marks bob verified with a timer" ||
+    { notok "the list marks bob verified with a timer" "list:"; why; }
+keys -l "/timer off"
+keys Enter
+expect "/timer off answers" "disappearing messages: off"
 
 # /help pop-up, any key closes it.
 keys -l "/help"
