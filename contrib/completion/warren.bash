@@ -36,7 +36,7 @@ _warren_commands()
 		_warren_cmd_cache=$(warren help 2>/dev/null |
 		    awk '/^  [a-z]/ { print $1 }')
 		[[ -n $_warren_cmd_cache ]] || _warren_cmd_cache="id status add
-requests accept reject block unblock remove rename contacts send resend chat
+requests accept reject block unblock remove rename contacts send resend ui chat
 timer log receive unread watch verify passwd export settings set unlock lock stop help"
 	fi
 	printf '%s\n' $_warren_cmd_cache
@@ -145,6 +145,10 @@ _warren()
 		((argn == 1)) &&
 		    COMPREPLY=($(compgen -W "$(_warren_request_numbers)
 		    $(_warren_contacts requests)" -- "$cur"))
+		;;
+	ui)
+		[[ $cur == -* ]] &&
+		    COMPREPLY=($(compgen -W '--no-bell' -- "$cur"))
 		;;
 	block | unblock | remove | rename | chat | resend)
 		((argn == 1)) &&

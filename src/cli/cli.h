@@ -64,6 +64,7 @@ int cmd_settings(struct cli *, int, char **);
 int cmd_status(struct cli *, int, char **);
 int cmd_stop(struct cli *, int, char **);
 int cmd_timer(struct cli *, int, char **);
+int cmd_ui(struct cli *, int, char **);
 int cmd_unblock(struct cli *, int, char **);
 int cmd_unlock(struct cli *, int, char **);
 int cmd_verify(struct cli *, int, char **);

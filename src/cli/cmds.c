@@ -59,6 +59,18 @@ const struct cli_cmd cli_cmds[] = {
 	    "comparing with resend: the held messages are then encrypted\n"
 	    "for the new session and sent.\n",
 	    cmd_resend },
+	{ "ui", "[--no-bell]", "the full-screen terminal client",
+	    "Contacts on the left (online dot, verified mark, timer, unread\n"
+	    "count), the conversation on the right with each message's state\n"
+	    "updating in place, a status bar and an input line that incoming\n"
+	    "messages never disturb. Enter sends; /help lists the commands\n"
+	    "(/add /accept /reject /block /verify /timer /rename /remove\n"
+	    "/bell /help /quit) and keys: Tab, Shift-Tab or Alt-1..9 switch\n"
+	    "contacts, PgUp/PgDn scroll back, Ctrl-L redraws. A line starting\n"
+	    "with / is never sent; //text sends /text. Survives a restart of\n"
+	    "warrend (it reconnects). --no-bell: no terminal bell when a\n"
+	    "message arrives in another conversation (/bell toggles it).\n",
+	    cmd_ui },
 	{ "chat", "CONTACT", "an interactive conversation",
 	    "Shows the last messages, then sends each line you type; incoming\n"
 	    "messages and delivery ticks appear as they come. Ctrl-D leaves.\n",
