@@ -160,6 +160,7 @@ int node_commit(struct node *);
 /* contacts.c */
 /* Prepare a statement on the store; logs and returns NULL on failure. */
 struct sqlite3_stmt *core_prep(struct node *, const char *sql);
+void core_done(struct node *, struct sqlite3_stmt *);
 /* The next id of a table, never reused (inside node_txn). */
 int core_next_id(struct node *, const char *table, int64_t *id);
 /* Step a write to SQLITE_DONE and finalize; ERR_DB (logged) otherwise. */
