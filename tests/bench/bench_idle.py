@@ -12,7 +12,8 @@ it takes to come back up. Prints machine-readable lines:
 The contacts are warrend daemons attached (--tor-control) to shared tors,
 --per-tor each; the hub gets a tor of its own, also attached, so that its
 tor's traffic/written is the hub's alone. Idle: nothing is sent for
---idle seconds after every contact is online. cpu_s is the hub's user +
+--idle seconds, measured from --settle seconds after every contact is
+online (the sessions' first messages are done by then). cpu_s is the hub's user +
 system time (/proc/PID/stat), wakeups_per_s its voluntary context switches
 per second (each return from epoll_wait that found work, or a timer), and
 warren_bytes the bytes the hub wrote to sockets and files (/proc/PID/io
@@ -82,6 +83,8 @@ def main():
     ap.add_argument("--contacts", type=int, default=100)
     ap.add_argument("--per-tor", type=int, default=10)
     ap.add_argument("--idle", type=int, default=600)
+    ap.add_argument("--settle", type=int, default=30,
+                    help="seconds after all are online before measuring")
     ap.add_argument("--timeout", type=int, default=900)
     a = ap.parse_args()
     build = os.path.abspath(a.build)
@@ -116,7 +119,10 @@ def main():
         if waiting:
             die("%d requests not received" % len(waiting))
         wait(lambda: online_count(hub) == k, a.timeout, "all contacts online")
-        note("%d contacts online; idle for %d s" % (k, a.idle))
+        note("%d contacts online; idle for %d s after %d s" % (k, a.idle,
+             a.settle))
+        # Session set-up (INIT, preferences) is still finishing: let it.
+        time.sleep(a.settle)
 
         # Idle.
         tc = tors[0].control()

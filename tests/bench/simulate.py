@@ -19,7 +19,8 @@ pair. Prints machine-readable lines:
   sim=node i=.. rss_kib=.. cpu_s=.. starts=..     (one per daemon)
   sim=tor i=.. rss_kib=.. cpu_s=..                (one per shared tor)
   sim=resources warrend_rss_kib_median=.. warrend_rss_kib_max=.. ...
-  sim=wire messages=M client_bytes=.. client_bytes_per_msg=.. net_bytes=.. net_bytes_per_msg=..
+  sim=wire messages=M client_bytes=.. client_bytes_per_msg=.. net_bytes=..
+      net_bytes_per_msg=.. send_s=.. drain_s=..
   sim=result sent=M received=M duplicates=0 missing=0 out_of_order=0 ok=1
 
 Latency is the receiver's arrival time minus the sender's compose time
@@ -318,7 +319,7 @@ def main():
                                                             a.messages)))
         down = {}	# node -> time to start again
         interval = 1.0 / a.rate
-        t_next = time.time()
+        t_send0 = t_next = time.time()
         for m in range(a.messages):
             now = time.time()
             for i, t_up in list(down.items()):
@@ -350,6 +351,7 @@ def main():
             nodes[i].start()
         down.clear()
         t_sent = time.time()
+        send_s = t_sent - t_send0
         note("sent %d messages; waiting for the outboxes to drain" % len(sent))
         wait(lambda: outboxes_empty(nodes), a.timeout, "outboxes to drain")
         cb1, rb1 = bytes_written(ctls), bytes_written(relays)
@@ -418,9 +420,10 @@ def main():
               % (pct(rss, 50), max(rss), pct(cpu, 50), max(cpu)), flush=True)
         nm = len(sent)
         print("sim=wire messages=%d client_bytes=%d client_bytes_per_msg=%d "
-              "net_bytes=%d net_bytes_per_msg=%d drain_s=%.1f" % (nm,
-              cb1 - cb0, (cb1 - cb0) // nm, (cb1 - cb0) + (rb1 - rb0),
-              ((cb1 - cb0) + (rb1 - rb0)) // nm, drain_s), flush=True)
+              "net_bytes=%d net_bytes_per_msg=%d send_s=%.1f drain_s=%.1f"
+              % (nm, cb1 - cb0, (cb1 - cb0) // nm, (cb1 - cb0) + (rb1 - rb0),
+              ((cb1 - cb0) + (rb1 - rb0)) // nm, send_s, drain_s),
+              flush=True)
         ok = received == nm and dup == 0 and missing == 0 and disorder == 0
         print("sim=result sent=%d received=%d duplicates=%d missing=%d "
               "out_of_order=%d churn=%d ok=%d" % (nm, received, dup, missing,
