@@ -44,7 +44,7 @@ mark_read_upto(struct node *n, struct contact *c, uint64_t upto)
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)upto);
 	c->unread = sqlite3_step(s) == SQLITE_ROW ?
 	    sqlite3_column_int64(s, 0) : 0;
-	sqlite3_finalize(s);
+	core_done(n, s);
 	c->read_seq = upto;
 	if (n->read_receipts && c->peer_receipts)
 		c->receipt_pending = 1;
@@ -75,7 +75,7 @@ collect(struct node *n, struct contact *c, json_int_t limit,
 		(*v)[*len].c = c;
 		(*len)++;
 	}
-	sqlite3_finalize(s);
+	core_done(n, s);
 	return rc == SQLITE_DONE ? 0 : ERR_DB;
 }
 

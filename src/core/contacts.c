@@ -17,18 +17,22 @@
 #include "util/log.h"
 #include "util/xmalloc.h"
 
-/* Prepare a statement; logs and returns NULL on failure. */
+/*
+ * A prepared statement from the store's cache; logs and returns NULL on
+ * failure. Give it back with core_done() (or core_step()), never
+ * sqlite3_finalize().
+ */
 sqlite3_stmt *
 core_prep(struct node *n, const char *sql)
 {
-	sqlite3 *db = store_db(n->st);
-	sqlite3_stmt *s = NULL;
+	return store_prep(n->st, sql);
+}
 
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
-		log_error("store: %s: %s", sqlite3_errmsg(db), sql);
-		return NULL;
-	}
-	return s;
+/* Done with a statement from core_prep() (NULL: nothing). */
+void
+core_done(struct node *n, sqlite3_stmt *s)
+{
+	store_done(n->st, s);
 }
 
 /* Unseal a column into a new string (NULL column -> NULL). */
@@ -90,11 +94,11 @@ core_next_id(struct node *n, const char *table, int64_t *id)
 	if ((s = core_prep(n, sql)) == NULL)
 		return ERR_DB;
 	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_finalize(s);
+		core_done(n, s);
 		return ERR_DB;
 	}
 	*id = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	core_done(n, s);
 	snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO settings (key, value) "
 	    "VALUES ('next_id.%s', ?)", table);
 	if ((s = core_prep(n, sql)) == NULL)
@@ -113,11 +117,11 @@ core_step(struct node *n, sqlite3_stmt *s)
 	if (s == NULL)
 		return ERR_DB;
 	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
+	if (rc != SQLITE_DONE)
 		log_error("store: %s", sqlite3_errmsg(store_db(n->st)));
+	core_done(n, s);
+	if (rc != SQLITE_DONE)
 		return ERR_DB;
-	}
 	return 0;
 }
 
@@ -194,7 +198,7 @@ contacts_load(struct node *n)
 		*tail = c;
 		tail = &c->next;
 	}
-	sqlite3_finalize(s);
+	core_done(n, s);
 	if (rc != SQLITE_DONE) {
 		log_error("store: %s", sqlite3_errmsg(store_db(n->st)));
 		return ERR_DB;
@@ -371,7 +375,7 @@ contact_create(struct node *n, const char *onion, const uint8_t ed_pk[32],
 	if ((r = bind_sealed(n, s, 3, "addr", id, onion)) != 0 ||
 	    (r = bind_sealed(n, s, 4, "name", id, name)) != 0 ||
 	    (r = bind_sealed(n, s, 7, "req_text", id, text)) != 0) {
-		sqlite3_finalize(s);
+		core_done(n, s);
 		return r;
 	}
 	sqlite3_bind_int(s, 5, state);
@@ -442,7 +446,7 @@ contact_set_name(struct node *n, struct contact *c, const char *name)
 	if ((s = core_prep(n, "UPDATE contacts SET name = ? WHERE id = ?")) == NULL)
 		return ERR_DB;
 	if ((r = bind_sealed(n, s, 1, "name", c->id, name)) != 0) {
-		sqlite3_finalize(s);
+		core_done(n, s);
 		return r;
 	}
 	sqlite3_bind_int64(s, 2, c->id);
@@ -466,7 +470,7 @@ contact_set_text(struct node *n, struct contact *c, const char *text)
 	    NULL)
 		return ERR_DB;
 	if ((r = bind_sealed(n, s, 1, "req_text", c->id, text)) != 0) {
-		sqlite3_finalize(s);
+		core_done(n, s);
 		return r;
 	}
 	sqlite3_bind_int64(s, 2, c->id);
@@ -486,7 +490,7 @@ contact_text(struct node *n, struct contact *c)
 	sqlite3_bind_int64(s, 1, c->id);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		(void)unseal_col(n, s, 0, "req_text", c->id, &t);
-	sqlite3_finalize(s);
+	core_done(n, s);
 	return t;
 }
 

@@ -158,11 +158,13 @@ int node_txn(struct node *);
 int node_commit(struct node *);
 
 /* contacts.c */
-/* Prepare a statement on the store; logs and returns NULL on failure. */
+/* A cached prepared statement; logs and returns NULL on failure. */
 struct sqlite3_stmt *core_prep(struct node *, const char *sql);
+/* Give it back (reset for the next user); never sqlite3_finalize() it. */
+void core_done(struct node *, struct sqlite3_stmt *);
 /* The next id of a table, never reused (inside node_txn). */
 int core_next_id(struct node *, const char *table, int64_t *id);
-/* Step a write to SQLITE_DONE and finalize; ERR_DB (logged) otherwise. */
+/* Step a write to SQLITE_DONE and give it back; ERR_DB (logged) otherwise. */
 int core_step(struct node *, struct sqlite3_stmt *);
 int contacts_load(struct node *);
 void contacts_free(struct node *);

@@ -58,7 +58,7 @@ ratchet_load(struct node *n, struct contact *c, struct ratchet **out)
 			secret_free(pt, len);
 		}
 	}
-	sqlite3_finalize(s);
+	core_done(n, s);
 	if (r != 0 && r != ERR_NOTFOUND)
 		log_error("contact %lld: cannot load the session: %s",
 		    (long long)c->id, err_str(r));
@@ -343,7 +343,7 @@ delivery_encrypt_queued(struct node *n, struct contact *c)
 			break;
 		any = 1;
 	}
-	sqlite3_finalize(s);
+	core_done(n, s);
 	if (r == 0 && any) {
 		c->rc_dirty = 1;
 		r = contact_save(n, c);
@@ -439,7 +439,7 @@ delivery_on_receipt(struct node *n, struct contact *c, uint64_t seq)
 		r = event_emit(n, RPC_EV_READ, json_pack("{s:I, s:s}",
 		    "message", (json_int_t)sqlite3_column_int64(s, 0),
 		    "contact", c->onion));
-	sqlite3_finalize(s);
+	core_done(n, s);
 	if (r != 0)
 		return r;
 	s = core_prep(n, "UPDATE messages SET state = ?1, mac = "
@@ -470,7 +470,7 @@ delivery_mark_read(struct node *n, struct contact *c)
 	if (sqlite3_step(s) == SQLITE_ROW &&
 	    sqlite3_column_type(s, 0) != SQLITE_NULL)
 		upto = (uint64_t)sqlite3_column_int64(s, 0) + 1;
-	sqlite3_finalize(s);
+	core_done(n, s);
 	if (upto == c->read_seq && c->unread == 0)
 		return 0;
 	c->read_seq = upto;
@@ -617,7 +617,7 @@ outbox_settle(struct node *n, struct contact *c, uint64_t upto)
 		    s, 0), "contact", c->onion))) != 0)
 			break;
 	}
-	sqlite3_finalize(s);
+	core_done(n, s);
 	if (r != 0)
 		return r;
 	s = core_prep(n, "UPDATE messages SET state = ?1, mac = "
@@ -712,7 +712,7 @@ delivery_flush(struct node *n, struct contact *c)
 			c->tx_next = m.u.msg.seq + 1;
 			batch++;
 		}
-		sqlite3_finalize(s);
+		core_done(n, s);
 	} while (batch == FLUSH_BATCH);
 }
 
@@ -731,7 +731,7 @@ delivery_outbox_count(struct node *n, struct contact *c)
 	sqlite3_bind_int(s, 2, MSG_DELIVERED);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		k = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
+	core_done(n, s);
 	return k;
 }
 
@@ -754,7 +754,7 @@ message_json(struct node *n, struct contact *c, int64_t id)
 		return NULL;
 	sqlite3_bind_int64(s, 1, id);
 	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_finalize(s);
+		core_done(n, s);
 		return NULL;
 	}
 	if (sqlite3_column_int(s, 8) != 1 || store_unseal_msg(n->st, id, c->id,
@@ -797,6 +797,6 @@ message_json(struct node *n, struct contact *c, int64_t id)
 			    sqlite3_column_int64(s, 5)));
 		secret_free(body, len);
 	}
-	sqlite3_finalize(s);
+	core_done(n, s);
 	return j;
 }

@@ -52,8 +52,8 @@ event_emit_msg(struct node *n, const char *type, json_t *data, int64_t msg)
 	if ((r = store_seal(n->st, "events", "data", id, js, strlen(js), &ct,
 	    &ctlen)) != 0)
 		goto out;
-	if (sqlite3_prepare_v2(db, "INSERT INTO events (id, time, type, data, "
-	    "msg) VALUES (?, ?, ?, ?, ?)", -1, &s, NULL) != SQLITE_OK) {
+	if ((s = core_prep(n, "INSERT INTO events (id, time, type, data, "
+	    "msg) VALUES (?, ?, ?, ?, ?)")) == NULL) {
 		r = ERR_DB;
 		goto out;
 	}
@@ -86,7 +86,7 @@ event_emit_msg(struct node *n, const char *type, json_t *data, int64_t msg)
 out:
 	if (r == ERR_DB)
 		log_error("events: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(s);
+	core_done(n, s);
 	free(ct);
 	free(js);
 	json_decref(data);

@@ -185,8 +185,10 @@ peer_new(struct peer **out, struct event_base *base, struct bufferevent *bev,
 		free(p);
 		return ERR_NOMEM;
 	}
-	/* Read whole bursts of frames at once (bounded by the watermark). */
+	/* Read and write whole bursts of frames per syscall (libevent's
+	 * default is 16 KiB, about 50 padded frames). */
 	bufferevent_set_max_single_read(bev, 64 * 1024);
+	bufferevent_set_max_single_write(bev, 64 * 1024);
 	bufferevent_setcb(bev, peer_read_cb, peer_write_cb, peer_event_cb, p);
 	bufferevent_setwatermark(bev, EV_READ, 0, PEER_READ_HIGH);
 	bufferevent_setwatermark(bev, EV_WRITE, p->cfg.max_outbuf / 2, 0);

@@ -293,6 +293,7 @@ store_close(struct store *st)
 	if (st == NULL)
 		return;
 	store_keys_wipe(st);
+	store_stmts_free(st);
 	if (st->db != NULL && sqlite3_close_v2(st->db) != SQLITE_OK)
 		log_error("store: close: %s", sqlite3_errmsg(st->db));
 	free(st->dir);

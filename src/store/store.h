@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 struct sqlite3;
+struct sqlite3_stmt;
 struct store;
 
 /*
@@ -60,6 +61,9 @@ int store_import(const char *dir, const char *path, const char *pass);
 int store_setting_del(struct store *, const char *key);
 
 struct sqlite3 *store_db(struct store *);
+/* A cached prepared statement (store_stmt.c); store_done() gives it back. */
+struct sqlite3_stmt *store_prep(struct store *, const char *sql);
+void store_done(struct store *, struct sqlite3_stmt *);	/* NULL: no-op */
 int store_schema_version(struct store *);
 int store_begin(struct store *);	/* BEGIN IMMEDIATE */
 int store_commit(struct store *);

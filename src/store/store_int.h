@@ -26,6 +26,7 @@ struct store {
 	struct store_keys *keys;	/* NULL while locked */
 	const uint8_t *mac_key;		/* warren_mac's key (keys->mac) */
 	int wrapped;			/* the key file holds a passphrase */
+	struct store_stmts *stmts;	/* store_stmt.c */
 };
 
 /* The settings row that holds the key check value (hex). */
@@ -46,6 +47,9 @@ int store_write_all(int fd, const uint8_t *buf, size_t len);
 /* Write DIR/storage.key for key, wrapped under pass (import). */
 int store_key_install(const char *dir, const uint8_t key[KEYFILE_KEY_LEN],
     const char *pass);
+
+/* store_stmt.c */
+void store_stmts_free(struct store *);
 
 /* store.c */
 int store_exec_sql(struct store *, const char *sql);

@@ -7,6 +7,8 @@ network in the same run. Prints one machine-readable line per case:
   bench=e2e impl=raw-tor case=latency n=200 p50_ms=... p99_ms=...
   bench=e2e impl=raw-tor case=burst n=10000 msgs_per_s=... seconds=...
   bench=e2e impl=warren case=burst n=10000 msgs_per_s=... seconds=...
+  bench=e2e impl=warren case=burst-cpu n=10000 sender_cpu_ms_per_msg=...
+      receiver_cpu_ms_per_msg=...
   bench=e2e ratio=warren/raw-tor case=latency p50=... p99=...
   bench=e2e ratio=warren/raw-tor case=burst msgs_per_s=...
   bench=e2e impl=warren case=rss contacts=1000 rss_kib=...
@@ -186,6 +188,12 @@ def raw_tor(build, net, work, alice_dir, n, nlat):
     tor.wait(10)
     return results["lat"], n / (t1 - t0), t1 - t0
 
+def cpu_s(pid):
+    """User + system CPU seconds of a live process."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
 def pct(xs, p):
     xs = sorted(xs)
     return xs[min(len(xs) - 1, int(len(xs) * p / 100))]
@@ -253,6 +261,7 @@ def main():
             "method": "messages.send", "params": {"contact": bon,
             "text": text}}) + "\n").encode() for i in range(a.n))
         ids = set()
+        cpu0 = [cpu_s(p.pid) for p in procs[:2]]
         def reader():
             f = s.makefile("rb")
             for _ in range(a.n):
@@ -273,8 +282,15 @@ def main():
                p["data"]["message"] in ids:
                 delivered += 1
         dt = time.time() - t0
+        cpu1 = [cpu_s(p.pid) for p in procs[:2]]
         print("bench=e2e impl=warren case=burst n=%d msgs_per_s=%.0f "
               "seconds=%.2f queued_s=%.2f" % (a.n, a.n / dt, dt, t_queued),
+              flush=True)
+        # CPU per message: what the daemons spend, whatever the machine's
+        # load does to the wall-clock rate.
+        print("bench=e2e impl=warren case=burst-cpu n=%d sender_cpu_ms_per_msg"
+              "=%.3f receiver_cpu_ms_per_msg=%.3f" % (a.n, 1000 *
+              (cpu1[0] - cpu0[0]) / a.n, 1000 * (cpu1[1] - cpu0[1]) / a.n),
               flush=True)
         s.close()
         evs.close()
