@@ -19,6 +19,10 @@ void
 torca_keypair(uint8_t pub[TORCA_KEY_LEN], uint8_t priv[TORCA_KEY_LEN])
 {
 	randombytes_buf(priv, TORCA_KEY_LEN);
+	/* Clamped, as tor's own curve25519_secret_key_generate stores it. */
+	priv[0] &= 248;
+	priv[31] &= 127;
+	priv[31] |= 64;
 	crypto_scalarmult_base(pub, priv);
 }
 

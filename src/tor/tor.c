@@ -89,6 +89,7 @@ struct tor {
 	int hidden;		/* public onion withdrawn (discoverable off) */
 	int public_added;	/* ADD_ONION of the public onion succeeded */
 	int ready;		/* setup done: extras go out as registered */
+	int keys_ok;		/* client keys may go to tor (after SETCONF) */
 	struct tor_extra *extras;
 	struct tor_auth *auths;
 	unsigned long add_sent, add_answered;	/* extra ADD_ONIONs */
@@ -106,7 +107,9 @@ static void tor_connect(struct tor *);
 static void tor_connected_cb(struct bufferevent *, short, void *);
 static void tor_drop(struct tor *);
 static void tor_probe_dial(struct tor *);
-static void tor_extras_flush(struct tor *);
+static void tor_extras_flush(struct tor *, int);
+struct tor_auth;
+static int tor_auth_send(struct tor *, const struct tor_auth *);
 static void tor_after_onion(struct tor *);
 static void tor_extras_reset(struct tor *);
 static void tor_extras_free(struct tor *);
@@ -194,6 +197,7 @@ tor_reset_status(struct tor *t)
 	t->st.probing = 0;
 	t->public_added = 0;
 	t->ready = 0;
+	t->keys_ok = 0;
 	tor_extras_reset(t);
 }
 
@@ -371,7 +375,7 @@ tor_after_onion(struct tor *t)
 	if (t->ready)
 		return;		/* the public onion again (tor_set_public) */
 	t->ready = 1;
-	tor_extras_flush(t);
+	tor_extras_flush(t, t->pid <= 0);
 	if (t->pid > 0)
 		tor_send(t, "SETCONF DisableNetwork=0", tor_on_setconf);
 	else
@@ -820,8 +824,22 @@ tor_on_setconf(struct torctl *c, const struct ctl_reply *rep, void *arg)
 {
 	struct tor *t = arg;
 
-	if (tor_setup_ok(t, rep, "SETCONF DisableNetwork=0"))
-		log_info("tor: network enabled");
+	struct tor_auth *a;
+	int r = 0;
+
+	if (!tor_setup_ok(t, rep, "SETCONF DisableNetwork=0"))
+		return;
+	log_info("tor: network enabled");
+	if (!t->ready || t->keys_ok)
+		return;
+	/* The reload is over: now our keys for others' onions. */
+	t->keys_ok = 1;
+	for (a = t->auths; a != NULL && r == 0; a = a->next)
+		r = tor_auth_send(t, a);
+	if (r != 0) {
+		tor_error(t, "cannot send a control command: %s", err_str(r));
+		tor_drop(t);
+	}
 }
 
 /* net/listeners/socks: the first listener, quoted, "HOST:PORT" or unix. */
@@ -952,6 +970,8 @@ tor_on_extra_simple(struct torctl *c, const struct ctl_reply *rep, void *arg)
 	if ((r = torca_simple_reply(rep)) != 0 && r != ERR_NOTFOUND)
 		log_warn("tor: client authorization command refused: %d %.80s",
 		    rep->code, tor_reply_text(rep));
+	else
+		log_debug("tor: client authorization command: %d", rep->code);
 }
 
 /* An extra's ADD_ONION answered; replies come in the order sent. */
@@ -1028,16 +1048,22 @@ tor_onion_verb(struct tor *t, int del, const char *onion)
 	return r;
 }
 
-/* Ready: our keys first (fetches may start at once), then our onions. */
+/*
+ * Ready: our onions, and our keys for others' unless they must wait. A
+ * SETCONF makes tor reload its client authorizations from its options,
+ * dropping those added over the control port: so with a spawned tor the
+ * keys go only once SETCONF DisableNetwork=0 is answered (tor_on_setconf).
+ */
 static void
-tor_extras_flush(struct tor *t)
+tor_extras_flush(struct tor *t, int keys)
 {
 	struct tor_extra *e;
 	struct tor_auth *a;
 	int r = 0;
 
-	for (a = t->auths; a != NULL && r == 0; a = a->next)
+	for (a = t->auths; keys && a != NULL && r == 0; a = a->next)
 		r = tor_auth_send(t, a);
+	t->keys_ok = keys;
 	for (e = t->extras; e != NULL && r == 0; e = e->next)
 		if (e->seq == 0 && e->state == TOR_ONION_PENDING)
 			r = tor_extra_send(t, e);
@@ -1175,7 +1201,8 @@ tor_auth_add(struct tor *t, const char *onion,
 	}
 	memcpy(a->priv, priv, sizeof a->priv);
 	tor_extras_count(t);
-	if (t->ready && t->ctl != NULL && tor_auth_send(t, a) != 0) {
+	if (t->ready && t->keys_ok && t->ctl != NULL &&
+	    tor_auth_send(t, a) != 0) {
 		tor_error(t, "cannot send ONION_CLIENT_AUTH_ADD");
 		tor_drop(t);
 	}
