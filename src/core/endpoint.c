@@ -149,6 +149,17 @@ ep_tor_auth(struct node *n, struct contact *c)
 		(void)tor_auth_add(n->tor, c->ep->theirs, c->ep->tpriv);
 }
 
+/* A stored record: 0 if it parses (fuzz_endpoint). */
+int
+endpoint_record_check(const uint8_t *rec, size_t len)
+{
+	struct endpoint *e = xcalloc(1, sizeof *e);
+	int r = ep_parse(e, rec, len);
+
+	secret_free(e, sizeof *e);
+	return r;
+}
+
 int
 endpoints_load(struct node *n)
 {
@@ -220,7 +231,7 @@ ep_create(struct node *n, struct contact *c)
 
 	c->ep = xcalloc(1, sizeof *c->ep);
 	randombytes_buf(c->ep->seed, sizeof c->ep->seed);
-	randombytes_buf(c->ep->cpriv, sizeof c->ep->cpriv);
+	torca_keypair(c->ep->cpub, c->ep->cpriv);
 	ep_derive(c->ep);
 	if ((r = ep_save(n, c)) != 0) {
 		endpoint_free(c);
@@ -261,9 +272,9 @@ endpoint_maybe_send(struct node *n, struct contact *c)
 }
 
 /* "1 ONION KEY HAVE" into its parts; ERR_PROTO otherwise. */
-static int
-ep_body_parse(const char *b, size_t len, char onion[TORCA_ONION_CHARS + 1],
-    uint8_t priv[TORCA_KEY_LEN], int *have)
+int
+endpoint_body_parse(const char *b, size_t len, char *onion, uint8_t *priv,
+    int *have)
 {
 	size_t klen;
 
@@ -292,7 +303,7 @@ endpoint_on_plain(struct node *n, struct contact *c, const struct plain *p)
 	struct endpoint *e;
 	int have, r, fresh;
 
-	r = ep_body_parse(p->body, p->body_len, onion, priv, &have);
+	r = endpoint_body_parse(p->body, p->body_len, onion, priv, &have);
 	sodium_memzero(p->body, p->body_len);
 	if (r != 0) {
 		log_warn("contact %lld: sent a malformed endpoint: ignored",

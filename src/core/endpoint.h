@@ -9,6 +9,9 @@
 #ifndef WARREN_ENDPOINT_H
 #define WARREN_ENDPOINT_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include <jansson.h>
 
 struct contact;
@@ -45,5 +48,13 @@ json_t *endpoints_status(struct node *);
 /* The "discoverable" setting (default on). */
 int endpoint_discoverable(struct node *);
 int endpoint_set_discoverable(struct node *, int on);
+
+/*
+ * Pure parsers (fuzz_endpoint): a PLAIN_ENDPOINT body "1 ONION KEY HAVE"
+ * (onion 57 bytes, priv 32) and a stored record. 0 or ERR_PROTO.
+ */
+int endpoint_body_parse(const char *body, size_t len, char *onion,
+    uint8_t *priv, int *have);
+int endpoint_record_check(const uint8_t *rec, size_t len);
 
 #endif
