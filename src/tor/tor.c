@@ -38,6 +38,8 @@
 #define TOR_POW_MIN		0, 4, 9, 2
 #define TOR_POW_MIN_STR		"0.4.9.2"
 #define TOR_PROBE_MS		120000	/* the dial to our own onion */
+/* Extra onions and keys in flight at once (TORCTL_MAX_PENDING is 32). */
+#define TOR_EXTRA_WINDOW	16
 #define TOR_PROBE_SUMMARY	"checking that this identity is not running " \
 				"elsewhere"
 
@@ -58,6 +60,7 @@ struct tor_extra {
 struct tor_auth {
 	char onion[TORCA_ONION_CHARS + 1];
 	uint8_t priv[TORCA_KEY_LEN];	/* secret */
+	int sent;			/* on this control connection */
 	struct tor_auth *next;
 };
 
@@ -90,6 +93,7 @@ struct tor {
 	int public_added;	/* ADD_ONION of the public onion succeeded */
 	int ready;		/* setup done: extras go out as registered */
 	int keys_ok;		/* client keys may go to tor (after SETCONF) */
+	int inflight;		/* extra commands awaiting their reply */
 	struct tor_extra *extras;
 	struct tor_auth *auths;
 	unsigned long add_sent, add_answered;	/* extra ADD_ONIONs */
@@ -108,6 +112,7 @@ static void tor_connected_cb(struct bufferevent *, short, void *);
 static void tor_drop(struct tor *);
 static void tor_probe_dial(struct tor *);
 static void tor_extras_flush(struct tor *, int);
+static void tor_extras_pump(struct tor *);
 struct tor_auth;
 static int tor_auth_send(struct tor *, const struct tor_auth *);
 static void tor_after_onion(struct tor *);
@@ -376,6 +381,8 @@ tor_after_onion(struct tor *t)
 		return;		/* the public onion again (tor_set_public) */
 	t->ready = 1;
 	tor_extras_flush(t, t->pid <= 0);
+	if (t->ctl == NULL)
+		return;		/* dropped */
 	if (t->pid > 0)
 		tor_send(t, "SETCONF DisableNetwork=0", tor_on_setconf);
 	else
@@ -824,9 +831,6 @@ tor_on_setconf(struct torctl *c, const struct ctl_reply *rep, void *arg)
 {
 	struct tor *t = arg;
 
-	struct tor_auth *a;
-	int r = 0;
-
 	if (!tor_setup_ok(t, rep, "SETCONF DisableNetwork=0"))
 		return;
 	log_info("tor: network enabled");
@@ -834,12 +838,7 @@ tor_on_setconf(struct torctl *c, const struct ctl_reply *rep, void *arg)
 		return;
 	/* The reload is over: now our keys for others' onions. */
 	t->keys_ok = 1;
-	for (a = t->auths; a != NULL && r == 0; a = a->next)
-		r = tor_auth_send(t, a);
-	if (r != 0) {
-		tor_error(t, "cannot send a control command: %s", err_str(r));
-		tor_drop(t);
-	}
+	tor_extras_pump(t);
 }
 
 /* net/listeners/socks: the first listener, quoted, "HOST:PORT" or unix. */
@@ -927,8 +926,12 @@ static void
 tor_extras_reset(struct tor *t)
 {
 	struct tor_extra *e;
+	struct tor_auth *a;
 
 	t->add_sent = t->add_answered = 0;
+	t->inflight = 0;
+	for (a = t->auths; a != NULL; a = a->next)
+		a->sent = 0;
 	for (e = t->extras; e != NULL; e = e->next) {
 		e->seq = 0;
 		e->state = TOR_ONION_PENDING;
@@ -965,13 +968,17 @@ tor_extras_free(struct tor *t)
 static void
 tor_on_extra_simple(struct torctl *c, const struct ctl_reply *rep, void *arg)
 {
+	struct tor *t = arg;
 	int r;
 
+	if (t->inflight > 0)
+		t->inflight--;
 	if ((r = torca_simple_reply(rep)) != 0 && r != ERR_NOTFOUND)
 		log_warn("tor: client authorization command refused: %d %.80s",
 		    rep->code, tor_reply_text(rep));
 	else
 		log_debug("tor: client authorization command: %d", rep->code);
+	tor_extras_pump(t);
 }
 
 /* An extra's ADD_ONION answered; replies come in the order sent. */
@@ -983,21 +990,23 @@ tor_on_extra_add(struct torctl *c, const struct ctl_reply *rep, void *arg)
 	struct tor_extra *e;
 	unsigned long seq = ++t->add_answered;
 
+	if (t->inflight > 0)
+		t->inflight--;
 	for (e = t->extras; e != NULL; e = e->next)
 		if (e->seq == seq)
 			break;
-	if (e == NULL)
-		return;		/* deleted or replaced meanwhile */
-	e->seq = 0;
-	if (torca_add_onion_reply(rep, onion) != 0 ||
-	    strcmp(onion, e->onion) != 0) {
-		log_warn("tor: ADD_ONION of an extra onion (%s) failed: "
-		    "%d %.80s", log_onion(e->onion), rep->code,
-		    tor_reply_text(rep));
-		tor_extra_state(t, e, TOR_ONION_FAILED);
-		return;
-	}
-	tor_extra_state(t, e, TOR_ONION_ADDED);
+	if (e != NULL) {
+		e->seq = 0;
+		if (torca_add_onion_reply(rep, onion) != 0 ||
+		    strcmp(onion, e->onion) != 0) {
+			log_warn("tor: ADD_ONION of an extra onion (%s) "
+			    "failed: %d %.80s", log_onion(e->onion),
+			    rep->code, tor_reply_text(rep));
+			tor_extra_state(t, e, TOR_ONION_FAILED);
+		} else
+			tor_extra_state(t, e, TOR_ONION_ADDED);
+	}	/* else deleted or replaced meanwhile */
+	tor_extras_pump(t);
 }
 
 /* Send an extra's ADD_ONION (the line holds its key: a secret). */
@@ -1043,8 +1052,9 @@ tor_onion_verb(struct tor *t, int del, const char *onion)
 
 	r = del ? torca_del_onion_cmd(cmd, sizeof cmd, onion) :
 	    torca_auth_remove_cmd(cmd, sizeof cmd, onion);
-	if (r == 0)
-		r = torctl_send(t->ctl, cmd, tor_on_extra_simple, t);
+	if (r == 0 && (r = torctl_send(t->ctl, cmd, tor_on_extra_simple,
+	    t)) == 0)
+		t->inflight++;
 	return r;
 }
 
@@ -1057,16 +1067,40 @@ tor_onion_verb(struct tor *t, int del, const char *onion)
 static void
 tor_extras_flush(struct tor *t, int keys)
 {
+	t->keys_ok = keys;
+	tor_extras_pump(t);
+}
+
+/*
+ * Send what is due, at most TOR_EXTRA_WINDOW commands in flight (a node
+ * with hundreds of contacts must not overrun the control connection's
+ * queue); each reply sends the next. Keys first: dials can start sooner.
+ */
+static void
+tor_extras_pump(struct tor *t)
+{
 	struct tor_extra *e;
 	struct tor_auth *a;
 	int r = 0;
 
-	for (a = t->auths; keys && a != NULL && r == 0; a = a->next)
-		r = tor_auth_send(t, a);
-	t->keys_ok = keys;
-	for (e = t->extras; e != NULL && r == 0; e = e->next)
-		if (e->seq == 0 && e->state == TOR_ONION_PENDING)
-			r = tor_extra_send(t, e);
+	if (!t->ready || t->ctl == NULL)
+		return;
+	for (a = t->auths; t->keys_ok && a != NULL && r == 0 &&
+	    t->inflight < TOR_EXTRA_WINDOW; a = a->next) {
+		if (a->sent)
+			continue;
+		if ((r = tor_auth_send(t, a)) == 0) {
+			a->sent = 1;
+			t->inflight++;
+		}
+	}
+	for (e = t->extras; e != NULL && r == 0 &&
+	    t->inflight < TOR_EXTRA_WINDOW; e = e->next) {
+		if (e->seq != 0 || e->state != TOR_ONION_PENDING)
+			continue;
+		if ((r = tor_extra_send(t, e)) == 0)
+			t->inflight++;
+	}
 	if (r != 0) {
 		tor_error(t, "cannot send a control command: %s", err_str(r));
 		tor_drop(t);
@@ -1145,8 +1179,7 @@ tor_onion_add(struct tor *t, const struct tor_onion_spec *s,
 	e->seq = 0;
 	e->state = TOR_ONION_PENDING;
 	tor_extras_count(t);
-	if ((r = tor_extra_send(t, e)) != 0)
-		goto fail;
+	tor_extras_pump(t);
 	return 0;
 fail:
 	tor_error(t, "cannot send a control command: %s", err_str(r));
@@ -1200,12 +1233,9 @@ tor_auth_add(struct tor *t, const char *onion,
 		t->auths = a;
 	}
 	memcpy(a->priv, priv, sizeof a->priv);
+	a->sent = 0;
 	tor_extras_count(t);
-	if (t->ready && t->keys_ok && t->ctl != NULL &&
-	    tor_auth_send(t, a) != 0) {
-		tor_error(t, "cannot send ONION_CLIENT_AUTH_ADD");
-		tor_drop(t);
-	}
+	tor_extras_pump(t);
 	return 0;
 }
 
