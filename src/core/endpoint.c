@@ -276,7 +276,9 @@ int
 endpoint_body_parse(const char *b, size_t len, char *onion, uint8_t *priv,
     int *have)
 {
+	char canon[TORCA_PRIV_CHARS + 1];
 	size_t klen;
+	int r;
 
 	if (len != EP_BODY_LEN || b[0] != '1' || b[1] != ' ' ||
 	    b[2 + TORCA_ONION_CHARS] != ' ' ||
@@ -291,6 +293,14 @@ endpoint_body_parse(const char *b, size_t len, char *onion, uint8_t *priv,
 	    TORCA_PRIV_CHARS, NULL, &klen, NULL,
 	    sodium_base64_VARIANT_ORIGINAL) != 0 || klen != TORCA_KEY_LEN)
 		return ERR_PROTO;
+	/* Canonical only: unused bits of the last character are zero. */
+	torca_priv_b64(canon, priv);
+	r = memcmp(canon, b + 3 + TORCA_ONION_CHARS, TORCA_PRIV_CHARS);
+	sodium_memzero(canon, sizeof canon);
+	if (r != 0) {
+		sodium_memzero(priv, TORCA_KEY_LEN);
+		return ERR_PROTO;
+	}
 	*have = b[len - 1] == '1';
 	return 0;
 }

@@ -51,6 +51,15 @@ check "bob gets alice's message (discoverable off)" wait_until 180 sh -c \
     "'$WARREN' -d '$T/bob' --json log $A | grep -q 'a to b, hidden'"
 check "alice gets bob's message (discoverable off)" wait_until 180 sh -c \
     "'$WARREN' -d '$T/alice' --json log $B | grep -q 'b to a, hidden'"
+out=$("$PROBE" "unix:$T/bob/tor/socks.sock" "$EP" 9737 60 30000 2>/dev/null | tail -n 1)
+case $out in
+*"stream closed"*|*"echo=wrong"*) ok "bob's tor reaches alice's endpoint with his key ($out)" ;;
+*) notok "bob's tor reaches alice's endpoint with his key" "$out" ;;
+esac
+! grep -q "needs client authorization" "$T/alice.log" "$T/bob.log" &&
+    ok "no dial of alice or bob was refused for want of a key" ||
+    notok "no dial of alice or bob was refused for want of a key" \
+    "$(grep -h "needs client authorization" "$T/alice.log" "$T/bob.log" | head -n 2)"
 flowing alice bob
 grep -q "their endpoint" "$T/bob.log" && grep -q "endpoint .* created" "$T/alice.log" &&
     ok "the logs name endpoints by hash only" || notok "the logs name endpoints" "missing lines"
