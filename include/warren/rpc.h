@@ -79,5 +79,6 @@
 #define RPC_EV_SECURITY		"security.alert"
 #define RPC_EV_VERIFIED		"contact.verified"
 #define RPC_EV_INCOMPATIBLE	"contact.incompatible"
+#define RPC_EV_ENDPOINT		"contact.endpoint"
 
 #endif

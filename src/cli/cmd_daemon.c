@@ -65,7 +65,7 @@ cmd_id(struct cli *cli, int argc, char **argv)
 int
 cmd_status(struct cli *cli, int argc, char **argv)
 {
-	json_t *r, *t;
+	json_t *r, *t, *o;
 	const char *state;
 
 	if (cli_noopts(&argc, argv) != 0 || argc != 1)
@@ -125,6 +125,18 @@ cmd_status(struct cli *cli, int argc, char **argv)
 		printf("onion:   %s\n",
 		    json_is_true(json_object_get(t, "published")) ?
 		    "published" : "not yet published");
+	if ((o = json_object_get(r, "onions")) != NULL)
+		printf("public:  %s (discoverable %s)\nendpoints: %d of %d "
+		    "published; %d contact%s gave theirs\n", jstr(o, "public"),
+		    json_is_true(json_object_get(o, "discoverable")) ? "on" :
+		    "off: only contacts can reach you",
+		    (int)json_integer_value(json_object_get(o,
+		    "endpoints_published")),
+		    (int)json_integer_value(json_object_get(o, "endpoints")),
+		    (int)json_integer_value(json_object_get(o,
+		    "contact_endpoints")),
+		    json_integer_value(json_object_get(o,
+		    "contact_endpoints")) == 1 ? "" : "s");
 	if (json_object_get(r, "contacts") != NULL) {
 		printf("contacts: %d (%d online), %d request%s waiting\n",
 		    (int)json_integer_value(json_object_get(r, "contacts")),
@@ -404,12 +416,14 @@ cmd_settings(struct cli *cli, int argc, char **argv)
 		cli_print_json(r);
 	else
 		printf("nick             %s\nrefuse_requests  %s\n"
-		    "read_receipts    %s\n", jstr(r, "nick")[0] ?
-		    jstr(r, "nick") : "(none)",
+		    "read_receipts    %s\ndiscoverable     %s\n",
+		    jstr(r, "nick")[0] ? jstr(r, "nick") : "(none)",
 		    json_is_true(json_object_get(r, "refuse_requests")) ?
 		    "on" : "off",
 		    json_is_true(json_object_get(r, "read_receipts")) ?
-		    "on" : "off");
+		    "on" : "off",
+		    json_is_false(json_object_get(r, "discoverable")) ?
+		    "off" : "on");
 	json_decref(r);
 	return EXIT_OK;
 }

@@ -135,7 +135,11 @@ const struct cli_cmd cli_cmds[] = {
 	    "refuse_requests on   refuse requests from new peers (your\n"
 	    "                     address then only works for contacts)\n"
 	    "read_receipts on     send and show read receipts (both sides\n"
-	    "                     must turn them on)\n", cmd_set },
+	    "                     must turn them on)\n"
+	    "discoverable off     stop publishing your public address:\n"
+	    "                     nobody can probe it or send requests;\n"
+	    "                     contacts still reach you at your private\n"
+	    "                     endpoint for them\n", cmd_set },
 	{ "unlock", "", "unlock a daemon started with a passphrase",
 	    "Prompts for the passphrase without echo (reads one line of\n"
 	    "standard input when it is not a terminal).\n", cmd_unlock },

@@ -17,6 +17,7 @@
 #include "warren/rpc.h"
 #include "core/api.h"
 #include "core/core.h"
+#include "core/endpoint.h"
 #include "core/node.h"
 #include "core/plain.h"
 #include "net/wire.h"
@@ -295,7 +296,8 @@ api_contact_block(struct node *n, const char *who, json_t **res,
 	else {
 		c->state = CONTACT_BLOCKED;
 		conn_drop_contact(n, c);
-		if ((r = contact_save(n, c)) != 0 ||
+		if ((r = endpoint_revoke(n, c)) != 0 ||
+		    (r = contact_save(n, c)) != 0 ||
 		    (r = changed(n, c->onion, c->name, "blocked")) != 0 ||
 		    (r = node_commit(n)) != 0)
 			return db_fail(n, err, r);
@@ -566,9 +568,9 @@ api_settings_get(struct node *n, json_t **res, struct api_err *err)
 
 	(void)err;
 	(void)store_secret_get(n->st, "nick", &nick);
-	*res = json_pack("{s:s, s:b, s:b}", "nick", nick ? nick : "",
+	*res = json_pack("{s:s, s:b, s:b, s:b}", "nick", nick ? nick : "",
 	    "refuse_requests", n->refuse_requests, "read_receipts",
-	    n->read_receipts);
+	    n->read_receipts, "discoverable", endpoint_discoverable(n));
 	free(nick);
 	return 0;
 }
@@ -610,9 +612,17 @@ api_settings_set(struct node *n, const char *key, json_t *value,
 					c->prefs_pending = 1;
 			(void)node_txn(n);
 		}
+	} else if (strcmp(key, "discoverable") == 0) {
+		if (!json_is_boolean(value))
+			return api_fail(err, API_E_PARAMS, "%s is true or "
+			    "false", key);
+		if ((r = endpoint_set_discoverable(n, json_is_true(value))) !=
+		    0)
+			return db_fail(n, err, r);
 	} else
 		return api_fail(err, API_E_PARAMS, "unknown setting \"%.64s\" "
-		    "(nick, refuse_requests, read_receipts)", key);
+		    "(nick, refuse_requests, read_receipts, discoverable)",
+		    key);
 	if ((r = node_commit(n)) != 0)
 		return db_fail(n, err, r);
 	return api_settings_get(n, res, err);

@@ -16,6 +16,7 @@
 #include "warren/limits.h"
 #include "warren/rpc.h"
 #include "core/core.h"
+#include "core/endpoint.h"
 #include "core/plain.h"
 #include "net/listener.h"
 #include "net/peer.h"
@@ -205,6 +206,7 @@ on_socks(struct bufferevent *bev, int err, uint8_t rep, const char *reason,
 	struct pconn *pc;
 
 	c->dialing = NULL;
+	endpoint_dialled(c, bev != NULL);
 	if (bev == NULL) {
 		log_info("contact %s: cannot connect: %s", log_contact(c->id, c->onion), reason);
 		if (rep == 0xf0 && ++c->f0_count >= NEWNYM_AFTER_F0 &&
@@ -261,7 +263,8 @@ conn_kick(struct node *n, struct contact *c)
 	crypto_generichash(h, sizeof h, (const uint8_t *)c->onion, ONION_LEN,
 	    NULL, 0);
 	sodium_bin2hex(iso, sizeof iso, h, sizeof h);
-	c->dialing = socks_connect(n->base, socks, c->onion, WARREN_PORT, iso,
+	c->dialing = socks_connect(n->base, socks, endpoint_dial_onion(c),
+	    WARREN_PORT, iso,
 	    DIAL_TIMEOUT_MS, on_socks, c);
 	if (c->dialing == NULL)
 		conn_schedule(n, c);
@@ -507,6 +510,8 @@ conn_after_commit(struct node *n)
 			c->flush_pending = 0;
 			delivery_flush(n, c);
 		}
+		/* Its outbox row goes out after the next commit. */
+		endpoint_maybe_send(n, c);
 	}
 }
 

@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "core/core.h"
+#include "core/endpoint.h"
 #include "store/store.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -142,6 +143,7 @@ contact_free_mem(struct contact *c)
 	if (c->dial_timer != NULL)
 		event_free(c->dial_timer);
 	ratchet_free(c->rc);
+	endpoint_free(c);
 	free(c->name);
 	free(c);
 }
@@ -203,6 +205,8 @@ contacts_load(struct node *n)
 		log_error("store: %s", sqlite3_errmsg(store_db(n->st)));
 		return ERR_DB;
 	}
+	if (r == 0)
+		r = endpoints_load(n);
 	return r;
 }
 
@@ -507,7 +511,7 @@ contact_delete(struct node *n, struct contact *c)
 	if ((s = core_prep(n, "DELETE FROM contacts WHERE id = ?")) == NULL)
 		return ERR_DB;
 	sqlite3_bind_int64(s, 1, c->id);
-	if ((r = core_step(n, s)) != 0)
+	if ((r = core_step(n, s)) != 0 || (r = endpoint_revoke(n, c)) != 0)
 		return r;
 	conn_drop_contact(n, c);
 	for (pp = &n->contacts; *pp != NULL; pp = &(*pp)->next) {
@@ -559,6 +563,8 @@ contact_json(struct node *n, struct contact *c)
 		    json_integer(c->last_seen));
 	json_object_set_new(j, "timer", json_integer(c->timer));
 	json_object_set_new(j, "alert", json_boolean(c->flags & CF_ALERT));
+	if (c->state == CONTACT_MUTUAL)
+		json_object_set_new(j, "endpoint", endpoint_json(n, c));
 	return j;
 }
 

@@ -25,6 +25,7 @@ struct socks_req;
 struct store;
 struct tor;
 struct node_sink;
+struct endpoint;
 
 enum contact_state {
 	CONTACT_OUT_REQUEST = 1,	/* we asked them; no answer yet */
@@ -81,6 +82,7 @@ struct contact {
 	int deleted;
 	int64_t last_req_ms;		/* last stored repeat of their request */
 	int proto_noted;		/* their other protocol version, told */
+	struct endpoint *ep;		/* endpoint.c: our onion for them, theirs */
 	struct contact *next;
 };
 

@@ -17,6 +17,7 @@
 #include "warren/limits.h"
 #include "warren/rpc.h"
 #include "core/core.h"
+#include "core/endpoint.h"
 #include "core/plain.h"
 #include "crypto/ratchet.h"
 #include "net/mp_prescan.h"
@@ -410,6 +411,8 @@ delivery_on_plain(struct node *n, struct contact *c, uint64_t seq,
 				c->receipt_pending = 1;
 		}
 		return 0;
+	case PLAIN_ENDPOINT:
+		return endpoint_on_plain(n, c, p);
 	}
 	return 0;	/* a kind from the future: nothing to show */
 }

@@ -20,6 +20,7 @@
 #include "warren/limits.h"
 #include "warren/rpc.h"
 #include "core/core.h"
+#include "core/endpoint.h"
 #include "core/node.h"
 #include "net/listener.h"
 #include "net/peer.h"
@@ -347,11 +348,13 @@ node_start_tor(struct node *n)
 	to.target = target;
 	to.port = WARREN_PORT;
 	to.probe = node_unchecked(n);
+	to.hidden = !endpoint_discoverable(n);
 	n->tor = tor_new(n->base, &to, node_tor_cb, n);
 	sodium_memzero(blob, sizeof blob);
 	free(target);
 	if (n->tor == NULL)
 		return ERR_INVAL;
+	endpoints_register(n);
 	return tor_start(n->tor);
 }
 
@@ -650,6 +653,8 @@ node_status(struct node *n)
 		json_object_set_new(t, "pow_note", json_string(ts->pow_note));
 	}
 	json_object_set_new(s, "tor", t);
+	if (n->up)
+		json_object_set_new(s, "onions", endpoints_status(n));
 	if (n->up) {
 		struct contact *c;
 		int k = 0, req = 0;

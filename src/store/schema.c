@@ -98,6 +98,16 @@ static const char *const schema_migrations[] = {
 	"ALTER TABLE contacts ADD COLUMN mac BLOB;"
 	"ALTER TABLE messages ADD COLUMN mac BLOB;",
 
+	/*
+	 * 5 (presence): private per-contact endpoint onions (core/endpoint.c):
+	 * the onion's seed, the client key we gave, their endpoint and our
+	 * key for it, in one sealed record per contact (row id = contact id).
+	 */
+	"CREATE TABLE endpoints ("
+	"  id INTEGER PRIMARY KEY REFERENCES contacts(id) ON DELETE CASCADE,"
+	"  data BLOB NOT NULL"			/* sealed */
+	");",
+
 	/* append new migrations here */
 };
 
