@@ -21,6 +21,7 @@
 #include "warren/rpc.h"
 #include "core/core.h"
 #include "core/node.h"
+#include "core/mbox.h"
 #include "net/listener.h"
 #include "net/peer.h"
 #include "crypto/identity.h"
@@ -274,6 +275,8 @@ node_tor_cb(struct tor *t, const struct tor_status *ts, void *arg)
 	if (progress >= 100 && (n->tor_progress < 100 ||
 	    (published && !n->tor_published)))
 		node_dial_all(n);
+	if (progress >= 100 && n->tor_progress < 100)
+		mbox_tor_ready(n);
 	n->tor_progress = progress;
 	n->tor_published = published;
 }
@@ -431,6 +434,7 @@ node_down(struct node *n)
 	conn_goodbye_all(n);
 	node_flush(n);
 	conn_stop_all(n);
+	mbox_stop(n);
 	node_tor_leave(n);
 	n->tor_progress = 0;
 	n->tor_published = 0;
@@ -502,6 +506,13 @@ node_open(struct node **out, struct event_base *base,
 		goto fail;
 	if ((r = node_check_exported(n, opts->reclaim)) != 0)
 		goto fail;
+	{
+		struct mbox_opts mo = { opts->mailbox, opts->mb_interval,
+		    opts->mb_quota_count, opts->mb_quota_bytes, opts->mb_ttl };
+
+		if ((r = mbox_init(n, &mo)) != 0)
+			goto fail;
+	}
 	if (opts->imported && !store_locked(n->st) &&
 	    (r = store_setting_set(n->st, NODE_UNCHECKED, "1")) != 0)
 		goto fail;
@@ -529,6 +540,7 @@ node_free(struct node *n)
 	if (n->tor_leave_ev != NULL)
 		event_free(n->tor_leave_ev);
 	events_discard(n);
+	mbox_free(n);
 	if (n->commit_ev != NULL)
 		event_free(n->commit_ev);
 	store_close(n->st);
@@ -677,6 +689,7 @@ node_status(struct node *n)
 		if (n->damaged > 0)
 			json_object_set_new(s, "damaged_rows",
 			    json_integer(n->damaged));
+		json_object_set_new(s, "mailbox", mbox_status_json(n));
 	}
 	return s;
 }
