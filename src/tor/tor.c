@@ -41,6 +41,26 @@
 #define TOR_PROBE_SUMMARY	"checking that this identity is not running " \
 				"elsewhere"
 
+/* An extra onion: a contact's endpoint or an invite (tor.h). */
+struct tor_extra {
+	char onion[TORCA_ONION_CHARS + 1];
+	uint8_t seed[TORCA_SEED_LEN];	/* secret */
+	char *target;
+	uint16_t port;
+	uint8_t (*clients)[TORCA_KEY_LEN];
+	size_t n;
+	int state;			/* TOR_ONION_* */
+	unsigned long seq;		/* its ADD_ONION in flight, or 0 */
+	struct tor_extra *next;
+};
+
+/* Our key for someone's onion. */
+struct tor_auth {
+	char onion[TORCA_ONION_CHARS + 1];
+	uint8_t priv[TORCA_KEY_LEN];	/* secret */
+	struct tor_auth *next;
+};
+
 struct tor {
 	struct event_base *base;
 	char *data_dir, *tor_binary, *torrc_append, *control, *password;
@@ -65,6 +85,15 @@ struct tor {
 	struct socks_req *probe_req;
 	uint8_t cookie[TORAUTH_COOKIE_LEN];	/* secret while authenticating */
 	uint8_t cnonce[TORAUTH_NONCE_LEN];
+
+	int hidden;		/* public onion withdrawn (discoverable off) */
+	int public_added;	/* ADD_ONION of the public onion succeeded */
+	int ready;		/* setup done: extras go out as registered */
+	struct tor_extra *extras;
+	struct tor_auth *auths;
+	unsigned long add_sent, add_answered;	/* extra ADD_ONIONs */
+	tor_onion_cb *onion_cb;
+	void *onion_arg;
 };
 
 static torctl_event_cb tor_on_event;
@@ -77,6 +106,11 @@ static void tor_connect(struct tor *);
 static void tor_connected_cb(struct bufferevent *, short, void *);
 static void tor_drop(struct tor *);
 static void tor_probe_dial(struct tor *);
+static void tor_extras_flush(struct tor *);
+static void tor_after_onion(struct tor *);
+static void tor_extras_reset(struct tor *);
+static void tor_extras_free(struct tor *);
+static void tor_extra_desc(struct tor *, const char *, const char *);
 
 /* Tell the owner that the status changed. */
 static void
@@ -158,6 +192,9 @@ tor_reset_status(struct tor *t)
 	t->st.pow = TOR_POW_UNKNOWN;
 	t->st.pow_note[0] = '\0';
 	t->st.probing = 0;
+	t->public_added = 0;
+	t->ready = 0;
+	tor_extras_reset(t);
 }
 
 /* Read the last non-empty line of a small file (tor's stdout). */
@@ -282,6 +319,14 @@ tor_add_onion(struct tor *t)
 	size_t len;
 	int r;
 
+	if (t->hidden) {
+		evtimer_del(t->deadline_ev);
+		log_info("tor: not publishing our public onion "
+		    "(discoverable off)");
+		tor_notify(t);
+		tor_after_onion(t);
+		return;
+	}
 	/*
 	 * The key blob: never logged; built in guarded memory, wiped after
 	 * queueing, and libevent writes it from a guarded copy that is wiped
@@ -323,6 +368,10 @@ tor_setup(struct tor *t)
 static void
 tor_after_onion(struct tor *t)
 {
+	if (t->ready)
+		return;		/* the public onion again (tor_set_public) */
+	t->ready = 1;
+	tor_extras_flush(t);
 	if (t->pid > 0)
 		tor_send(t, "SETCONF DisableNetwork=0", tor_on_setconf);
 	else
@@ -751,6 +800,7 @@ tor_on_add_onion(struct torctl *c, const struct ctl_reply *rep, void *arg)
 			return;
 		}
 		evtimer_del(t->deadline_ev);
+		t->public_added = 1;
 		if (t->pow_try)
 			t->st.pow = TOR_POW_ON;
 		log_info("tor: onion service %s added on port %u%s",
@@ -803,6 +853,411 @@ tor_on_listeners(struct torctl *c, const struct ctl_reply *rep, void *arg)
 	tor_probe_dial(t);
 }
 
+/* Count the extras for the status. */
+static void
+tor_extras_count(struct tor *t)
+{
+	struct tor_extra *e;
+	struct tor_auth *a;
+
+	t->st.onions = t->st.onions_up = t->st.auths = 0;
+	for (e = t->extras; e != NULL; e = e->next) {
+		t->st.onions++;
+		if (e->state == TOR_ONION_PUBLISHED)
+			t->st.onions_up++;
+	}
+	for (a = t->auths; a != NULL; a = a->next)
+		t->st.auths++;
+}
+
+/* An extra changed state: tell the owner. */
+static void
+tor_extra_state(struct tor *t, struct tor_extra *e, int state)
+{
+	if (e->state == state)
+		return;
+	e->state = state;
+	tor_extras_count(t);
+	if (t->onion_cb != NULL)
+		t->onion_cb(t, e->onion, state, t->onion_arg);
+}
+
+static struct tor_extra *
+tor_extra_find(const struct tor *t, const char *onion)
+{
+	struct tor_extra *e;
+
+	for (e = t->extras; e != NULL; e = e->next)
+		if (strcmp(e->onion, onion) == 0)
+			return e;
+	return NULL;
+}
+
+static struct tor_auth *
+tor_auth_find(const struct tor *t, const char *onion)
+{
+	struct tor_auth *a;
+
+	for (a = t->auths; a != NULL; a = a->next)
+		if (strcmp(a->onion, onion) == 0)
+			return a;
+	return NULL;
+}
+
+/* The connection went: every extra must be added again. */
+static void
+tor_extras_reset(struct tor *t)
+{
+	struct tor_extra *e;
+
+	t->add_sent = t->add_answered = 0;
+	for (e = t->extras; e != NULL; e = e->next) {
+		e->seq = 0;
+		e->state = TOR_ONION_PENDING;
+	}
+	tor_extras_count(t);
+}
+
+/* Free one extra, wiping its seed. */
+static void
+tor_extra_free(struct tor_extra *e)
+{
+	free(e->target);
+	free(e->clients);
+	secret_free(e, sizeof *e);
+}
+
+static void
+tor_extras_free(struct tor *t)
+{
+	struct tor_extra *e;
+	struct tor_auth *a;
+
+	while ((e = t->extras) != NULL) {
+		t->extras = e->next;
+		tor_extra_free(e);
+	}
+	while ((a = t->auths) != NULL) {
+		t->auths = a->next;
+		secret_free(a, sizeof *a);
+	}
+}
+
+/* A reply we only log when it is a refusal (the line names no onion). */
+static void
+tor_on_extra_simple(struct torctl *c, const struct ctl_reply *rep, void *arg)
+{
+	int r;
+
+	if ((r = torca_simple_reply(rep)) != 0 && r != ERR_NOTFOUND)
+		log_warn("tor: client authorization command refused: %d %.80s",
+		    rep->code, tor_reply_text(rep));
+}
+
+/* An extra's ADD_ONION answered; replies come in the order sent. */
+static void
+tor_on_extra_add(struct torctl *c, const struct ctl_reply *rep, void *arg)
+{
+	struct tor *t = arg;
+	char onion[TORCA_ONION_CHARS + 1];
+	struct tor_extra *e;
+	unsigned long seq = ++t->add_answered;
+
+	for (e = t->extras; e != NULL; e = e->next)
+		if (e->seq == seq)
+			break;
+	if (e == NULL)
+		return;		/* deleted or replaced meanwhile */
+	e->seq = 0;
+	if (torca_add_onion_reply(rep, onion) != 0 ||
+	    strcmp(onion, e->onion) != 0) {
+		log_warn("tor: ADD_ONION of an extra onion (%s) failed: "
+		    "%d %.80s", log_onion(e->onion), rep->code,
+		    tor_reply_text(rep));
+		tor_extra_state(t, e, TOR_ONION_FAILED);
+		return;
+	}
+	tor_extra_state(t, e, TOR_ONION_ADDED);
+}
+
+/* Send an extra's ADD_ONION (the line holds its key: a secret). */
+static int
+tor_extra_send(struct tor *t, struct tor_extra *e)
+{
+	char blob[TORCA_BLOB_CHARS + 1];
+	char *cmd;
+	int r;
+
+	torca_onion_from_seed(e->seed, NULL, blob);
+	r = torca_add_onion_cmd(&cmd, blob, e->port, e->target,
+	    (const uint8_t (*)[TORCA_KEY_LEN])e->clients, e->n, 0);
+	sodium_memzero(blob, sizeof blob);
+	if (r != 0)
+		return r;
+	r = torctl_send_secret(t->ctl, cmd, tor_on_extra_add, t);
+	sodium_free(cmd);
+	if (r == 0)
+		e->seq = ++t->add_sent;
+	return r;
+}
+
+/* Send our key for an onion. */
+static int
+tor_auth_send(struct tor *t, const struct tor_auth *a)
+{
+	char cmd[TORCA_ONION_CHARS + TORCA_PRIV_CHARS + 40];
+	int r;
+
+	if ((r = torca_auth_add_cmd(cmd, sizeof cmd, a->onion, a->priv)) == 0)
+		r = torctl_send_secret(t->ctl, cmd, tor_on_extra_simple, t);
+	sodium_memzero(cmd, sizeof cmd);
+	return r;
+}
+
+/* Send "VERB onion", reply only logged. */
+static int
+tor_onion_verb(struct tor *t, int del, const char *onion)
+{
+	char cmd[TORCA_ONION_CHARS + 40];
+	int r;
+
+	r = del ? torca_del_onion_cmd(cmd, sizeof cmd, onion) :
+	    torca_auth_remove_cmd(cmd, sizeof cmd, onion);
+	if (r == 0)
+		r = torctl_send(t->ctl, cmd, tor_on_extra_simple, t);
+	return r;
+}
+
+/* Ready: our keys first (fetches may start at once), then our onions. */
+static void
+tor_extras_flush(struct tor *t)
+{
+	struct tor_extra *e;
+	struct tor_auth *a;
+	int r = 0;
+
+	for (a = t->auths; a != NULL && r == 0; a = a->next)
+		r = tor_auth_send(t, a);
+	for (e = t->extras; e != NULL && r == 0; e = e->next)
+		if (e->seq == 0 && e->state == TOR_ONION_PENDING)
+			r = tor_extra_send(t, e);
+	if (r != 0) {
+		tor_error(t, "cannot send a control command: %s", err_str(r));
+		tor_drop(t);
+	}
+}
+
+/* HS_DESC for some other address than ours: an extra's upload? */
+static void
+tor_extra_desc(struct tor *t, const char *action, const char *onion)
+{
+	struct tor_extra *e;
+
+	if ((e = tor_extra_find(t, onion)) == NULL)
+		return;
+	if (strcmp(action, "UPLOADED") == 0 &&
+	    e->state == TOR_ONION_ADDED) {
+		log_debug("tor: extra onion %s published", log_onion(onion));
+		tor_extra_state(t, e, TOR_ONION_PUBLISHED);
+		tor_notify(t);
+	}
+}
+
+void
+tor_set_onion_cb(struct tor *t, tor_onion_cb *cb, void *arg)
+{
+	t->onion_cb = cb;
+	t->onion_arg = arg;
+}
+
+/* Register (or replace) an extra onion; add it if tor is ready. */
+int
+tor_onion_add(struct tor *t, const struct tor_onion_spec *s,
+    char out[TORCA_ONION_CHARS + 1])
+{
+	char onion[TORCA_ONION_CHARS + 1];
+	struct tor_extra *e;
+	int r, fresh = 0;
+
+	if (s->seed == NULL || s->target == NULL || s->port == 0 ||
+	    (s->n > 0 && s->clients == NULL))
+		return ERR_INVAL;
+	if (s->n > TORCA_MAX_CLIENTS)
+		return ERR_TOOBIG;
+	torca_onion_from_seed(s->seed, onion, NULL);
+	if ((e = tor_extra_find(t, onion)) == NULL) {
+		e = xcalloc(1, sizeof *e);
+		memcpy(e->onion, onion, sizeof e->onion);
+		memcpy(e->seed, s->seed, sizeof e->seed);
+		fresh = 1;
+	} else {
+		free(e->target);
+		free(e->clients);
+		e->clients = NULL;
+	}
+	e->target = xstrdup(s->target);
+	e->port = s->port;
+	e->n = s->n;
+	if (s->n > 0) {
+		e->clients = xreallocarray(NULL, s->n, TORCA_KEY_LEN);
+		memcpy(e->clients, s->clients, s->n * TORCA_KEY_LEN);
+	}
+	if (fresh) {
+		e->next = t->extras;
+		t->extras = e;
+	}
+	if (out != NULL)
+		memcpy(out, onion, sizeof onion);
+	if (!t->ready || t->ctl == NULL) {
+		e->state = TOR_ONION_PENDING;
+		tor_extras_count(t);
+		return 0;
+	}
+	/* Replacing: take the old one down first; its reply is ignored. */
+	if (!fresh && (r = tor_onion_verb(t, 1, onion)) != 0)
+		goto fail;
+	e->seq = 0;
+	e->state = TOR_ONION_PENDING;
+	tor_extras_count(t);
+	if ((r = tor_extra_send(t, e)) != 0)
+		goto fail;
+	return 0;
+fail:
+	tor_error(t, "cannot send a control command: %s", err_str(r));
+	tor_drop(t);
+	return 0;	/* registered: added again on reconnect */
+}
+
+/* Forget an extra onion and take it down. */
+int
+tor_onion_del(struct tor *t, const char *onion)
+{
+	struct tor_extra **pp, *e;
+
+	for (pp = &t->extras; (e = *pp) != NULL; pp = &e->next)
+		if (strcmp(e->onion, onion) == 0)
+			break;
+	if (e == NULL)
+		return ERR_NOTFOUND;
+	*pp = e->next;
+	tor_extra_free(e);
+	tor_extras_count(t);
+	if (t->ready && t->ctl != NULL &&
+	    tor_onion_verb(t, 1, onion) != 0) {
+		tor_error(t, "cannot send DEL_ONION");
+		tor_drop(t);
+	}
+	return 0;
+}
+
+int
+tor_onion_state(const struct tor *t, const char *onion)
+{
+	const struct tor_extra *e = tor_extra_find(t, onion);
+
+	return e == NULL ? TOR_ONION_NONE : e->state;
+}
+
+/* Register our client key for onion and hand it to tor. */
+int
+tor_auth_add(struct tor *t, const char *onion,
+    const uint8_t priv[TORCA_KEY_LEN])
+{
+	struct tor_auth *a;
+
+	if (!torca_onion_ok(onion))
+		return ERR_INVAL;
+	if ((a = tor_auth_find(t, onion)) == NULL) {
+		a = xcalloc(1, sizeof *a);
+		memcpy(a->onion, onion, sizeof a->onion);
+		a->next = t->auths;
+		t->auths = a;
+	}
+	memcpy(a->priv, priv, sizeof a->priv);
+	tor_extras_count(t);
+	if (t->ready && t->ctl != NULL && tor_auth_send(t, a) != 0) {
+		tor_error(t, "cannot send ONION_CLIENT_AUTH_ADD");
+		tor_drop(t);
+	}
+	return 0;
+}
+
+/* Forget our key for onion; tor forgets it too. */
+int
+tor_auth_remove(struct tor *t, const char *onion)
+{
+	struct tor_auth **pp, *a;
+
+	for (pp = &t->auths; (a = *pp) != NULL; pp = &a->next)
+		if (strcmp(a->onion, onion) == 0)
+			break;
+	if (a == NULL)
+		return ERR_NOTFOUND;
+	*pp = a->next;
+	secret_free(a, sizeof *a);
+	tor_extras_count(t);
+	if (t->ready && t->ctl != NULL &&
+	    tor_onion_verb(t, 0, onion) != 0) {
+		tor_error(t, "cannot send ONION_CLIENT_AUTH_REMOVE");
+		tor_drop(t);
+	}
+	return 0;
+}
+
+/* The public onion's ADD_ONION when it comes back while running. */
+static void
+tor_on_public_again(struct torctl *c, const struct ctl_reply *rep, void *arg)
+{
+	struct tor *t = arg;
+	char onion[TORCA_ONION_CHARS + 1];
+
+	if (torca_add_onion_reply(rep, onion) == 0 &&
+	    strcmp(onion, t->onion) == 0) {
+		t->public_added = 1;
+		log_info("tor: public onion %s added again",
+		    log_onion(t->onion));
+	} else
+		tor_error(t, "re-adding the public onion failed: %d %.80s",
+		    rep->code, tor_reply_text(rep));
+	tor_notify(t);
+}
+
+/* Discoverable on or off. */
+int
+tor_set_public(struct tor *t, int on)
+{
+	char *cmd;
+	int r;
+
+	if (t->hidden == !on)
+		return 0;
+	t->hidden = !on;
+	t->st.public_on = on;
+	if (!t->ready || t->ctl == NULL) {
+		tor_notify(t);
+		return 0;
+	}
+	if (!on) {
+		t->public_added = 0;
+		t->st.published = 0;
+		r = tor_onion_verb(t, 1, t->onion);
+	} else {
+		r = torca_add_onion_cmd(&cmd, t->blob, t->port, t->target,
+		    NULL, 0, t->st.pow == TOR_POW_ON);
+		if (r == 0) {
+			r = torctl_send_secret(t->ctl, cmd,
+			    tor_on_public_again, t);
+			sodium_free(cmd);
+		}
+	}
+	tor_notify(t);
+	if (r != 0) {
+		tor_error(t, "cannot send a control command: %s", err_str(r));
+		tor_drop(t);
+	}
+	return 0;
+}
+
 /* A 650 event: bootstrap progress or descriptor uploads. */
 static void
 tor_on_event(struct torctl *c, const struct ctl_reply *rep, void *arg)
@@ -817,6 +1272,8 @@ tor_on_event(struct torctl *c, const struct ctl_reply *rep, void *arg)
 		return;
 	if (strcmp(w0, "STATUS_CLIENT") == 0 && strcmp(w2, "BOOTSTRAP") == 0)
 		tor_bootstrap(t, text, strcmp(w1, "WARN") == 0);
+	else if (strcmp(w0, "HS_DESC") == 0 && strcmp(w2, t->onion) != 0)
+		tor_extra_desc(t, w1, w2);
 	else if (strcmp(w0, "HS_DESC") == 0 && strcmp(w2, t->onion) == 0) {
 		if (strcmp(w1, "UPLOADED") == 0 && !t->st.published) {
 			t->st.published = 1;
@@ -860,6 +1317,8 @@ tor_new(struct event_base *base, const struct tor_opts *o, tor_status_cb *cb,
 	t->target = o->target ? xstrdup(o->target) : NULL;
 	t->port = o->port;
 	t->probe = o->probe;
+	t->hidden = o->hidden;
+	t->st.public_on = !o->hidden;
 	t->cb = cb;
 	t->arg = arg;
 	t->pid = -1;
@@ -1007,6 +1466,7 @@ tor_free(struct tor *t)
 	event_free(t->retry_ev);
 	event_free(t->reap_ev);
 	event_free(t->deadline_ev);
+	tor_extras_free(t);
 	secret_strfree(t->blob);
 	if (t->password != NULL)
 		secret_free(t->password, strlen(t->password));

@@ -5,7 +5,11 @@
  * script of steps; each step either answers tor.c's next command honestly
  * (a correct SAFECOOKIE proof, our ServiceID, ...), answers it with a
  * well-formed reply around fuzzer text, sends fuzzer bytes raw, sends a
- * fuzzer 650 event, or hangs up. Invariants: no crash, no leak, and the
+ * fuzzer 650 event, or hangs up. An endpoint onion (V3Auth, one client)
+ * and a client key are registered, so their ADD_ONION /
+ * ONION_CLIENT_AUTH_ADD replies and HS_DESC events are driven too; the
+ * first byte's 0x40 bit keeps the public onion back (discoverable off).
+ * Invariants: no crash, no leak, and the
  * cookie's bytes never go to the peer (only SAFECOOKIE's HMAC does).
  */
 #include <errno.h>
@@ -30,6 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 #define ONION	"pg6mmjiyjmcrsslvykfwnntlaru7p5svn6y2ymmju6nubxndf4pscryd"
 
+static char ep_onion[57];
+static uint8_t ep_seed[32], ep_client[1][32], auth_priv[32];
 static char dir[48], sock_path[100], cookie_path[128], ctl_addr[140];
 static uint8_t cookie[32];
 static char cookie_hex[65];
@@ -74,6 +80,10 @@ setup(void)
 	    bind(ls, (struct sockaddr *)&sun, sizeof sun) != 0 ||
 	    listen(ls, 4) != 0)
 		abort();
+	memset(ep_seed, 0x11, sizeof ep_seed);
+	memset(ep_client, 0x22, sizeof ep_client);
+	memset(auth_priv, 0x33, sizeof auth_priv);
+	torca_onion_from_seed(ep_seed, ep_onion, NULL);
 	atexit(cleanup);
 }
 
@@ -153,7 +163,10 @@ honest(int fd, const char *cmd)
 		    "SUMMARY=\"Loading relay descriptors\"\r\n250 OK\r\n");
 	else if (strncmp(cmd, "ADD_ONION ", 10) == 0)
 		snprintf(out, sizeof out, "250-ServiceID=%s\r\n250 OK\r\n",
-		    ONION);
+		    strstr(cmd, "V3Auth") != NULL ? ep_onion : ONION);
+	else if (strncmp(cmd, "ONION_CLIENT_AUTH_", 18) == 0 ||
+	    strncmp(cmd, "DEL_ONION ", 10) == 0)
+		snprintf(out, sizeof out, "250 OK\r\n");
 	else if (strcmp(cmd, "GETINFO net/listeners/socks") == 0)
 		snprintf(out, sizeof out, "250-net/listeners/socks="
 		    "\"127.0.0.1:9050\"\r\n250 OK\r\n");
@@ -181,8 +194,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	    .control_password = "hunter2",
 	    .key_blob = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", .onion = ONION,
-	    .target = "/tmp/warren-fuzz-target.sock", .port = 4242 },
-	    status_cb, NULL);
+	    .target = "/tmp/warren-fuzz-target.sock", .port = 4242,
+	    .hidden = len > 0 && (data[0] & 0x40) }, status_cb, NULL);
+	if (tor_onion_add(t, &(struct tor_onion_spec){ .seed = ep_seed,
+	    .target = "/tmp/warren-fuzz-ep.sock", .port = 4242,
+	    .clients = (const uint8_t (*)[32])ep_client, .n = 1 }, NULL) != 0 ||
+	    tor_auth_add(t, ONION, auth_priv) != 0)
+		abort();
 	if (tor_start(t) != 0)
 		abort();
 	for (i = 0; i < 100 && fd == -1; i++) {
