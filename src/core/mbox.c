@@ -126,6 +126,8 @@ mbox_tor_ready(struct node *n)
 		return;
 	if (n->mbox->start_ms == 0)
 		n->mbox->start_ms = node_now_ms();
+	if (mbox_is_mailbox(n))
+		mbox_srv_publish(n);
 	mbox_arm(n, 0);
 }
 
@@ -169,8 +171,8 @@ mbox_unseal(struct node *n, sqlite3_stmt *q, int col, const char *table,
 /* Our mailbox: its onion and our owner credential; ERR_NOTFOUND if none. */
 static int
 mbox_own(struct node *n, char onion[ONION_LEN + 1],
-    uint8_t secret[MBOX_SECRET_LEN], uint8_t pair[MBOX_PAIR_LEN],
-    int *pairing)
+    uint8_t secret[MBOX_SECRET_LEN], uint8_t pair[MBOX_PAIR_LEN +
+    MBOX_AUTH_LEN], int *pairing)
 {
 	sqlite3_stmt *q;
 	int r;
@@ -191,7 +193,7 @@ mbox_own(struct node *n, char onion[ONION_LEN + 1],
 	if (r == 0 && sqlite3_column_type(q, 2) != SQLITE_NULL) {
 		*pairing = 1;
 		r = mbox_unseal(n, q, 2, "mb_own", "pair", 1, pair,
-		    MBOX_PAIR_LEN);
+		    MBOX_PAIR_LEN + MBOX_AUTH_LEN);
 	}
 	sqlite3_finalize(q);
 	if (r != 0 && r != ERR_NOTFOUND)
@@ -243,20 +245,26 @@ mbox_peer_exec(struct node *n, const char *sql, int64_t contact, int64_t v)
 /* Send c the grant for our mailbox (inside node_txn); 0 once queued. */
 static int
 mbox_grant_send(struct node *n, struct contact *c, const char *onion,
-    const uint8_t mine[MBOX_SECRET_LEN])
+    const uint8_t mine[MBOX_SECRET_LEN],
+    const uint8_t owner[MBOX_SECRET_LEN])
 {
 	char body[sizeof MBOX_GRANT_PREFIX + ONION_LEN + 2 * MBOX_SECRET_LEN +
-	    2];
-	char hex[2 * MBOX_SECRET_LEN + 1];
+	    2 * MBOX_AUTH_LEN + 3];
+	char hex[2 * MBOX_SECRET_LEN + 1], ahex[2 * MBOX_AUTH_LEN + 1];
+	uint8_t priv[MBOX_AUTH_LEN], pub[MBOX_AUTH_LEN];
 	int r;
 
 	if (onion == NULL)
 		snprintf(body, sizeof body, "%s", MBOX_GRANT_NONE);
 	else {
+		mbox_auth_keys(owner, 1, priv, pub);
 		sodium_bin2hex(hex, sizeof hex, mine, MBOX_SECRET_LEN);
-		snprintf(body, sizeof body, "%s%s %s", MBOX_GRANT_PREFIX,
-		    onion, hex);
+		sodium_bin2hex(ahex, sizeof ahex, priv, sizeof priv);
+		snprintf(body, sizeof body, "%s%s %s %s", MBOX_GRANT_PREFIX,
+		    onion, hex, ahex);
 		sodium_memzero(hex, sizeof hex);
+		sodium_memzero(ahex, sizeof ahex);
+		sodium_memzero(priv, sizeof priv);
 	}
 	r = delivery_send_control(n, c, PLAIN_MAILBOX, body, 0);
 	sodium_memzero(body, sizeof body);
@@ -268,7 +276,8 @@ mbox_grant_send(struct node *n, struct contact *c, const char *onion,
  * session, and grants for those the mailbox already knows.
  */
 static void
-mbox_prepare_grants(struct node *n, const char *onion)
+mbox_prepare_grants(struct node *n, const char *onion,
+    const uint8_t owner[MBOX_SECRET_LEN])
 {
 	struct contact *c;
 	sqlite3_stmt *q;
@@ -305,7 +314,7 @@ mbox_prepare_grants(struct node *n, const char *onion)
 			if (r != 0)
 				log_warn("mailbox: %s", err_str(r));
 		} else if (granted == 1 &&
-		    mbox_grant_send(n, c, onion, mine) == 0) {
+		    mbox_grant_send(n, c, onion, mine, owner) == 0) {
 			(void)mbox_peer_exec(n, "UPDATE mb_peers SET granted = "
 			    "?2 WHERE contact = ?1", c->id, 2);
 			log_info("mailbox: contact %lld can now deposit",
@@ -315,12 +324,20 @@ mbox_prepare_grants(struct node *n, const char *onion)
 	}
 }
 
-/* Start a session of kind to onion with secret; 0 or ERR_*. */
+/*
+ * Start a session of kind to onion with secret, reaching the onion with
+ * the client authorization key auth; 0 or ERR_*.
+ */
 static int
 mbox_session(struct node *n, int kind, const char *onion,
-    const uint8_t *secret, size_t len, int64_t contact)
+    const uint8_t *secret, size_t len, int64_t contact,
+    const uint8_t auth[MBOX_AUTH_LEN])
 {
-	struct mbox_cli *cl = xcalloc(1, sizeof *cl);
+	struct mbox_cli *cl;
+
+	if (n->tor == NULL || tor_auth_add(n->tor, onion, auth) != 0)
+		return ERR_STATE;
+	cl = xcalloc(1, sizeof *cl);
 
 	cl->kind = kind;
 	cl->contact = contact;
@@ -334,30 +351,37 @@ static void
 mbox_owner_tick(struct node *n)
 {
 	char onion[ONION_LEN + 1];
-	uint8_t secret[MBOX_SECRET_LEN], pair[MBOX_PAIR_LEN];
+	uint8_t secret[MBOX_SECRET_LEN], pair[MBOX_PAIR_LEN + MBOX_AUTH_LEN];
+	uint8_t priv[MBOX_AUTH_LEN], pub[MBOX_AUTH_LEN];
 	struct mbox_cli *cl;
 	int pairing;
 
 	if (mbox_own(n, onion, secret, pair, &pairing) != 0)
 		return;
 	if (pairing) {
-		if (mbc_find(n, MBC_PAIR, 0) == NULL) {
+		if (mbc_find(n, MBC_PAIR, 0) == NULL &&
+		    tor_auth_add(n->tor, onion, pair + MBOX_PAIR_LEN) == 0) {
 			cl = xcalloc(1, sizeof *cl);
 			cl->kind = MBC_PAIR;
 			memcpy(cl->onion, onion, ONION_LEN);
 			memcpy(cl->secret, pair, MBOX_PAIR_LEN);
 			mbox_token(secret, cl->tag);
 			mbox_tag(cl->tag, cl->tag);
+			mbox_auth_keys(secret, 0, priv, cl->tag + MBOX_TAG_LEN);
+			mbox_auth_keys(secret, 1, priv, cl->tag + MBOX_TAG_LEN +
+			    MBOX_AUTH_LEN);
 			(void)mbc_start(n, cl);
 		}
 	} else {
-		mbox_prepare_grants(n, onion);
+		mbox_prepare_grants(n, onion, secret);
+		mbox_auth_keys(secret, 0, priv, pub);
 		if (mbc_find(n, MBC_OWNER, 0) == NULL)
 			(void)mbox_session(n, MBC_OWNER, onion, secret,
-			    sizeof secret, 0);
+			    sizeof secret, 0, priv);
 	}
 	sodium_memzero(secret, sizeof secret);
 	sodium_memzero(pair, sizeof pair);
+	sodium_memzero(priv, sizeof priv);
 }
 
 /* The next outbox row of c at or after from: its seq, or -1. */
@@ -382,10 +406,11 @@ mbox_next_row(struct node *n, struct contact *c, uint64_t from)
 /* c's mailbox (their grant) and how far we deposited; ERR_NOTFOUND. */
 static int
 mbox_theirs(struct node *n, int64_t contact, char onion[ONION_LEN + 1],
-    uint8_t secret[MBOX_SECRET_LEN], uint64_t *dep_next)
+    uint8_t secret[MBOX_SECRET_LEN], uint8_t auth[MBOX_AUTH_LEN],
+    uint64_t *dep_next)
 {
 	sqlite3_stmt *q;
-	uint8_t v[ONION_LEN + MBOX_SECRET_LEN];
+	uint8_t v[ONION_LEN + MBOX_SECRET_LEN + MBOX_AUTH_LEN];
 	int r = ERR_NOTFOUND;
 
 	q = core_prep(n, "SELECT theirs, dep_next FROM mb_peers WHERE "
@@ -403,6 +428,9 @@ mbox_theirs(struct node *n, int64_t contact, char onion[ONION_LEN + 1],
 		memcpy(onion, v, ONION_LEN);
 		onion[ONION_LEN] = '\0';
 		memcpy(secret, v + ONION_LEN, MBOX_SECRET_LEN);
+		if (auth != NULL)
+			memcpy(auth, v + ONION_LEN + MBOX_SECRET_LEN,
+			    MBOX_AUTH_LEN);
 	}
 	sodium_memzero(v, sizeof v);
 	return r;
@@ -421,19 +449,20 @@ mbox_deposit_tick(struct node *n)
 {
 	struct contact *c;
 	char onion[ONION_LEN + 1];
-	uint8_t secret[MBOX_SECRET_LEN];
+	uint8_t secret[MBOX_SECRET_LEN], auth[MBOX_AUTH_LEN];
 	uint64_t dep_next;
 
 	for (c = n->contacts; c != NULL; c = c->next) {
 		if (c->state != CONTACT_MUTUAL || mbox_direct(c) ||
 		    mbc_find(n, MBC_DEPOSIT, c->id) != NULL)
 			continue;
-		if (mbox_theirs(n, c->id, onion, secret, &dep_next) != 0)
+		if (mbox_theirs(n, c->id, onion, secret, auth, &dep_next) != 0)
 			continue;
 		if (mbox_next_row(n, c, dep_next) >= 0)
 			(void)mbox_session(n, MBC_DEPOSIT, onion, secret,
-			    sizeof secret, c->id);
+			    sizeof secret, c->id, auth);
 		sodium_memzero(secret, sizeof secret);
+		sodium_memzero(auth, sizeof auth);
 	}
 }
 
@@ -610,7 +639,7 @@ deposit_next(struct mbox_cli *cl)
 		if (c->id == cl->contact)
 			break;
 	if (c == NULL || c->state != CONTACT_MUTUAL || mbox_direct(c) ||
-	    mbox_theirs(n, c->id, onion, secret, &dep_next) != 0) {
+	    mbox_theirs(n, c->id, onion, secret, NULL, &dep_next) != 0) {
 		mbc_close(cl);
 		return 0;
 	}
@@ -689,6 +718,20 @@ mbox_finish(struct mbox_cli *cl, const char *type, json_t *data)
 	mbc_close(cl);
 }
 
+/* Grants need the owner credential: read it again. */
+static void
+mbox_regrant(struct node *n)
+{
+	char onion[ONION_LEN + 1];
+	uint8_t secret[MBOX_SECRET_LEN], pair[MBOX_PAIR_LEN + MBOX_AUTH_LEN];
+	int pairing;
+
+	if (mbox_own(n, onion, secret, pair, &pairing) == 0 && !pairing)
+		mbox_prepare_grants(n, onion, secret);
+	sodium_memzero(secret, sizeof secret);
+	sodium_memzero(pair, sizeof pair);
+}
+
 /* Pairing answered. */
 static int
 pair_reply(struct mbox_cli *cl, uint64_t st)
@@ -765,7 +808,7 @@ mbox_cli_reply(struct mbox_cli *cl, const struct wire_msg *m)
 		if (st == MBOX_OK && node_txn(n) == 0 &&
 		    mbox_peer_exec(n, "UPDATE mb_peers SET granted = ?2 WHERE "
 		    "contact = ?1", cl->grant_contact, 1) == 0)
-			mbox_prepare_grants(n, cl->onion);
+			mbox_regrant(n);
 		return owner_next(cl);
 	case MBOX_OP_NEXT:
 		if (st == MBOX_ITEM)
@@ -791,7 +834,7 @@ mbox_cli_reply(struct mbox_cli *cl, const struct wire_msg *m)
 			mbox_finish(cl, RPC_EV_MB_FETCH, json_pack("{s:i, s:I}",
 			    "count", cl->count, "queued",
 			    (json_int_t)mb->queued));
-			mbox_prepare_grants(n, cl->onion);
+			mbox_regrant(n);
 		} else
 			mbc_close(cl);
 		return 0;
@@ -827,11 +870,12 @@ int
 mbox_on_grant(struct node *n, struct contact *c, const char *body,
     size_t len)
 {
-	uint8_t v[ONION_LEN + MBOX_SECRET_LEN];
+	uint8_t v[ONION_LEN + MBOX_SECRET_LEN + MBOX_AUTH_LEN];
 	char onion[ONION_LEN + 1];
 	int r, has;
 
-	if ((has = mbox_grant_parse(body, len, onion, v + ONION_LEN)) < 0) {
+	if ((has = mbox_grant_parse(body, len, onion, v + ONION_LEN,
+	    v + ONION_LEN + MBOX_SECRET_LEN)) < 0) {
 		log_info("contact %lld: a mailbox grant we cannot read",
 		    (long long)c->id);
 		return 0;
@@ -874,7 +918,7 @@ mbox_status_json(struct node *n)
 {
 	struct mbox *mb = n->mbox;
 	char onion[ONION_LEN + 1];
-	uint8_t secret[MBOX_SECRET_LEN], pair[MBOX_PAIR_LEN];
+	uint8_t secret[MBOX_SECRET_LEN], pair[MBOX_PAIR_LEN + MBOX_AUTH_LEN];
 	sqlite3_stmt *q;
 	json_int_t granted = 0, theirs = 0;
 	json_t *j;
@@ -921,21 +965,29 @@ int
 api_mailbox_pair_code(struct node *n, json_t **res, struct api_err *err)
 {
 	uint8_t secret[MBOX_PAIR_LEN], h[32];
-	char hex[2 * MBOX_PAIR_LEN + 1], v[96], code[MBOX_CODE_LEN + 1];
+	uint8_t pub[MBOX_AUTH_LEN], priv[MBOX_AUTH_LEN];
+	char hex[2 * MBOX_PAIR_LEN + 1], v[200], code[MBOX_CODE_LEN + 1];
+	char phex[2 * MBOX_AUTH_LEN + 1], ahex[2 * MBOX_AUTH_LEN + 1];
 	long long exp = (long long)time(NULL) + MBOX_PAIR_TTL;
 
 	if (!mbox_is_mailbox(n))
 		return api_fail(err, API_E_STATE, "this daemon is not a "
 		    "mailbox (start one with warrend --mailbox)");
 	randombytes_buf(secret, sizeof secret);
+	torca_keypair(pub, priv);
 	mbox_pair_hash(secret, sizeof secret, h);
 	sodium_bin2hex(v, 65, h, sizeof h);
-	snprintf(v + 64, sizeof v - 64, " %lld", exp);
+	sodium_bin2hex(phex, sizeof phex, pub, sizeof pub);
+	snprintf(v + 64, sizeof v - 64, " %lld %s", exp, phex);
 	if (store_setting_set(n->st, MBOX_SET_PAIR, v) != 0)
 		return api_fail(err, API_E_INTERNAL, "cannot store the code");
+	mbox_srv_publish(n);
 	sodium_bin2hex(hex, sizeof hex, secret, sizeof secret);
-	snprintf(code, sizeof code, "%s%s-%s", MBOX_CODE_PREFIX,
-	    node_onion(n), hex);
+	sodium_bin2hex(ahex, sizeof ahex, priv, sizeof priv);
+	snprintf(code, sizeof code, "%s%s-%s-%s", MBOX_CODE_PREFIX,
+	    node_onion(n), hex, ahex);
+	sodium_memzero(priv, sizeof priv);
+	sodium_memzero(ahex, sizeof ahex);
 	sodium_memzero(secret, sizeof secret);
 	*res = json_pack("{s:s, s:I}", "code", code, "expires",
 	    (json_int_t)exp);
@@ -950,13 +1002,13 @@ api_mailbox_pair(struct node *n, const char *code, json_t **res,
     struct api_err *err)
 {
 	char onion[ONION_LEN + 1];
-	uint8_t pair[MBOX_PAIR_LEN], secret[MBOX_SECRET_LEN];
+	uint8_t pair[MBOX_PAIR_LEN + MBOX_AUTH_LEN], secret[MBOX_SECRET_LEN];
 	int r;
 
 	if (mbox_is_mailbox(n))
 		return api_fail(err, API_E_STATE, "this daemon is a mailbox; "
 		    "run 'warren mailbox pair' against your own daemon");
-	if (mbox_code_parse(code, onion, pair) != 0)
+	if (mbox_code_parse(code, onion, pair, pair + MBOX_PAIR_LEN) != 0)
 		return api_fail(err, API_E_PARAMS, "not a mailbox pairing code "
 		    "(wmb1-..., from 'warren mailbox pair-code' on the "
 		    "mailbox)");
@@ -1021,7 +1073,7 @@ api_mailbox_unpair(struct node *n, json_t **res, struct api_err *err)
 		sqlite3_bind_int64(q, 1, c->id);
 		if (sqlite3_step(q) == SQLITE_ROW &&
 		    sqlite3_column_int(q, 0) == 2 &&
-		    mbox_grant_send(n, c, NULL, NULL) == 0)
+		    mbox_grant_send(n, c, NULL, NULL, NULL) == 0)
 			told++;
 		sqlite3_finalize(q);
 	}

@@ -49,15 +49,23 @@ enum mbox_status {
 #define MBOX_TOKEN_LEN		32	/* what proves it to the mailbox */
 #define MBOX_TAG_LEN		32	/* what the mailbox stores */
 #define MBOX_PAIR_LEN		16	/* one-time pairing secret */
+#define MBOX_AUTH_LEN		32	/* tor client authorization key (x25519) */
 #define MBOX_BLOB_PAD		1024	/* blobs are padded to this */
 #define MBOX_NONCE_LEN		24
 #define MBOX_BLOB_OVERHEAD	(MBOX_NONCE_LEN + 16)
 /* The largest padded plaintext that still fits a WIRE_MBOX frame. */
 #define MBOX_BLOB_MAX_PT	(15 * 1024)
-/* A pairing code: "wmb1-" onion "-" 32 hex digits. */
+/*
+ * A pairing code: "wmb1-" onion "-" 32 hex digits (the secret) "-" 64 hex
+ * digits (the client authorization key that reaches the onion meanwhile).
+ */
 #define MBOX_CODE_PREFIX	"wmb1-"
-#define MBOX_CODE_LEN		(5 + ONION_LEN + 1 + 2 * MBOX_PAIR_LEN)
-/* The grant inside the ratchet: "mailbox1 " onion " " 64 hex digits. */
+#define MBOX_CODE_LEN	(5 + ONION_LEN + 1 + 2 * MBOX_PAIR_LEN + 1 + \
+	2 * MBOX_AUTH_LEN)
+/*
+ * The grant inside the ratchet: "mailbox1 " onion " " 64 hex digits (the
+ * credential) " " 64 hex digits (the depositors' client authorization key).
+ */
 #define MBOX_GRANT_PREFIX	"mailbox1 "
 #define MBOX_GRANT_NONE		"mailbox1 none"
 
@@ -90,13 +98,16 @@ int mbox_blob_open(const uint8_t secret[MBOX_SECRET_LEN], const uint8_t *blob,
     size_t len, uint8_t *buf, struct wire_msg *m);
 /* "wmb1-ONION-HEX": 0 with onion and the pairing secret, or ERR_INVAL. */
 int mbox_code_parse(const char *s, char onion[ONION_LEN + 1],
-    uint8_t secret[MBOX_PAIR_LEN]);
+    uint8_t secret[MBOX_PAIR_LEN], uint8_t auth[MBOX_AUTH_LEN]);
+/* The owner's (which 0) or the depositors' (1) client authorization keys. */
+void mbox_auth_keys(const uint8_t owner_secret[MBOX_SECRET_LEN], int which,
+    uint8_t priv[MBOX_AUTH_LEN], uint8_t pub[MBOX_AUTH_LEN]);
 /*
  * A grant body: 1 with onion and secret, 0 for MBOX_GRANT_NONE (the
  * mailbox was withdrawn), or ERR_PROTO.
  */
 int mbox_grant_parse(const char *s, size_t len, char onion[ONION_LEN + 1],
-    uint8_t secret[MBOX_SECRET_LEN]);
+    uint8_t secret[MBOX_SECRET_LEN], uint8_t auth[MBOX_AUTH_LEN]);
 
 /* mbox.c: the node's mailbox state. */
 struct mbox_opts {
@@ -136,5 +147,7 @@ void mbox_srv_accept(struct node *, struct bufferevent *);
 void mbox_srv_stop(struct node *);
 int mbox_srv_expire(struct node *);
 json_t *mbox_srv_status(struct node *);
+/* Publish the mailbox's onion for the keys it knows (client authorization). */
+void mbox_srv_publish(struct node *);
 
 #endif

@@ -9,6 +9,7 @@
 /* Settings: the pairing code's hash and expiry; the role of a store. */
 #define MBOX_SET_PAIR	"mailbox.pair"
 #define MBOX_SET_ROLE	"mailbox.role"
+#define MBOX_SET_AUTH	"mailbox.auth"	/* sealed: owner, depositor pubs */
 
 struct event;
 struct peer;
@@ -28,7 +29,7 @@ struct mbox_cli {
 	int64_t contact;		/* MBC_DEPOSIT: whose mailbox */
 	char onion[ONION_LEN + 1];
 	uint8_t secret[MBOX_SECRET_LEN];	/* credential, or pairing code */
-	uint8_t tag[MBOX_TAG_LEN];	/* MBC_PAIR: our owner tag */
+	uint8_t tag[MBOX_TAG_LEN + 2 * MBOX_AUTH_LEN]; /* MBC_PAIR: PAIR's b */
 	struct identity *eph;		/* a throwaway identity per session */
 	struct socks_req *dialing;
 	struct peer *peer;

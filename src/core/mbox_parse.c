@@ -16,6 +16,21 @@
 #define KEY_CTX		"warren/1 mailbox key"
 #define PAIR_CTX	"warren/1 mailbox pair"
 #define BLOB_AD		"warren/1 mailbox blob"
+#define AUTH_CTX_OWNER	"warren/1 mailbox auth owner"
+#define AUTH_CTX_DEP	"warren/1 mailbox auth depositors"
+
+/* Client authorization keys derived from the owner's credential. */
+void
+mbox_auth_keys(const uint8_t owner_secret[MBOX_SECRET_LEN], int which,
+    uint8_t priv[MBOX_AUTH_LEN], uint8_t pub[MBOX_AUTH_LEN])
+{
+	const char *ctx = which == 0 ? AUTH_CTX_OWNER : AUTH_CTX_DEP;
+
+	crypto_generichash(priv, MBOX_AUTH_LEN, (const uint8_t *)ctx,
+	    strlen(ctx), owner_secret, MBOX_SECRET_LEN);
+	/* tor clamps the scalar as crypto_scalarmult_base does. */
+	crypto_scalarmult_base(pub, priv);
+}
 
 /* What a credential's holder shows the mailbox. */
 void
@@ -138,36 +153,40 @@ mbox_onion(const char *s, char onion[ONION_LEN + 1])
 /* A pairing code. */
 int
 mbox_code_parse(const char *s, char onion[ONION_LEN + 1],
-    uint8_t secret[MBOX_PAIR_LEN])
+    uint8_t secret[MBOX_PAIR_LEN], uint8_t auth[MBOX_AUTH_LEN])
 {
 	size_t plen = sizeof MBOX_CODE_PREFIX - 1;
+	size_t apos = plen + ONION_LEN + 1 + 2 * MBOX_PAIR_LEN;
 
 	if (strlen(s) != MBOX_CODE_LEN ||
 	    strncmp(s, MBOX_CODE_PREFIX, plen) != 0 ||
-	    s[plen + ONION_LEN] != '-')
+	    s[plen + ONION_LEN] != '-' || s[apos] != '-')
 		return ERR_INVAL;
-	if (mbox_onion(s + plen, onion) != 0)
+	if (mbox_onion(s + plen, onion) != 0 ||
+	    mbox_hex(s + plen + ONION_LEN + 1, 2 * MBOX_PAIR_LEN, secret) != 0)
 		return ERR_INVAL;
-	return mbox_hex(s + plen + ONION_LEN + 1, 2 * MBOX_PAIR_LEN, secret);
+	return mbox_hex(s + apos + 1, 2 * MBOX_AUTH_LEN, auth);
 }
 
 /* A grant body. */
 int
 mbox_grant_parse(const char *s, size_t len, char onion[ONION_LEN + 1],
-    uint8_t secret[MBOX_SECRET_LEN])
+    uint8_t secret[MBOX_SECRET_LEN], uint8_t auth[MBOX_AUTH_LEN])
 {
 	size_t plen = sizeof MBOX_GRANT_PREFIX - 1;
+	size_t apos = plen + ONION_LEN + 1 + 2 * MBOX_SECRET_LEN;
 
 	if (len == sizeof MBOX_GRANT_NONE - 1 &&
 	    memcmp(s, MBOX_GRANT_NONE, len) == 0)
 		return 0;
-	if (len != plen + ONION_LEN + 1 + 2 * MBOX_SECRET_LEN ||
+	if (len != apos + 1 + 2 * MBOX_AUTH_LEN ||
 	    memcmp(s, MBOX_GRANT_PREFIX, plen) != 0 ||
-	    s[plen + ONION_LEN] != ' ')
+	    s[plen + ONION_LEN] != ' ' || s[apos] != ' ')
 		return ERR_PROTO;
 	if (mbox_onion(s + plen, onion) != 0 ||
 	    mbox_hex(s + plen + ONION_LEN + 1, 2 * MBOX_SECRET_LEN,
-	    secret) != 0)
+	    secret) != 0 || mbox_hex(s + apos + 1, 2 * MBOX_AUTH_LEN,
+	    auth) != 0)
 		return ERR_PROTO;
 	return 1;
 }

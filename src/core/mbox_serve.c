@@ -19,10 +19,12 @@
 #include "core/core.h"
 #include "core/mbox.h"
 #include "core/mbox_int.h"
+#include "core/node.h"
 #include "net/listener.h"
 #include "net/peer.h"
 #include "net/wire.h"
 #include "store/store.h"
+#include "tor/tor.h"
 #include "util/err.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
@@ -207,7 +209,60 @@ srv_cred_add(struct node *n, const uint8_t *tag, int role, int64_t *id)
 	return *id != 0 ? 0 : ERR_DB;
 }
 
-/* PAIR a = pairing secret, b = the owner's tag. */
+/*
+ * Publish our onion (the identity's key) with tor client authorization for
+ * the keys we know: the owner's, the depositors' (shared by the owner's
+ * contacts; per-contact credentials decide what they may do) and a pending
+ * pairing code's. Without any key nothing is published.
+ */
+void
+mbox_srv_publish(struct node *n)
+{
+	uint8_t keys[3][MBOX_AUTH_LEN];
+	struct tor_onion_spec spec;
+	char *v = NULL, *target;
+	size_t k = 0, got;
+	int r;
+
+	if (n->tor == NULL || n->id == NULL)
+		return;
+	if (store_secret_get(n->st, MBOX_SET_AUTH, &v) == 0) {
+		if (strlen(v) == 4 * MBOX_AUTH_LEN &&
+		    sodium_hex2bin(keys[0], 2 * MBOX_AUTH_LEN, v,
+		    4 * MBOX_AUTH_LEN, NULL, &got, NULL) == 0 &&
+		    got == 2 * MBOX_AUTH_LEN)
+			k = 2;
+		free(v);
+		v = NULL;
+	}
+	if (store_setting_get(n->st, MBOX_SET_PAIR, &v) == 0) {
+		if (strlen(v) > 64 + 2 * MBOX_AUTH_LEN &&
+		    sodium_hex2bin(keys[k], MBOX_AUTH_LEN, v + strlen(v) -
+		    2 * MBOX_AUTH_LEN, 2 * MBOX_AUTH_LEN, NULL, &got,
+		    NULL) == 0 && got == MBOX_AUTH_LEN)
+			k++;
+		free(v);
+	}
+	if (k == 0) {
+		log_info("mailbox: not published yet: make a pairing code "
+		    "('warren mailbox pair-code')");
+		return;
+	}
+	xasprintf(&target, "%s/peer.sock", n->dir);
+	memset(&spec, 0, sizeof spec);
+	spec.seed = identity_seed(n->id);
+	spec.target = target;
+	spec.port = WARREN_PORT;
+	spec.clients = (const uint8_t (*)[TORCA_KEY_LEN])keys;
+	spec.n = k;
+	if ((r = tor_onion_add(n->tor, &spec, NULL)) != 0)
+		log_warn("mailbox: cannot publish the onion: %s", err_str(r));
+	else
+		log_info("mailbox: onion for %zu client keys", k);
+	free(target);
+}
+
+/* PAIR a = pairing secret, b = the owner's tag and its two auth keys. */
 static int
 srv_pair(struct mbox_srv *s, const struct wire_msg *m)
 {
@@ -219,13 +274,15 @@ srv_pair(struct mbox_srv *s, const struct wire_msg *m)
 	int64_t id;
 	int r, ok;
 
+	char auth[4 * MBOX_AUTH_LEN + 1];
+
 	if (m->u.mbox.a_len != MBOX_PAIR_LEN ||
-	    m->u.mbox.b_len != MBOX_TAG_LEN)
+	    m->u.mbox.b_len != MBOX_TAG_LEN + 2 * MBOX_AUTH_LEN)
 		return ERR_PROTO;
 	if (store_setting_get(n->st, MBOX_SET_PAIR, &v) != 0)
 		return srv_refuse(s);
 	mbox_pair_hash(m->u.mbox.a, MBOX_PAIR_LEN, h);
-	ok = strlen(v) > 65 && sodium_hex2bin(want, sizeof want, v, 64, NULL,
+	ok = strlen(v) > 66 + 2 * MBOX_AUTH_LEN && sodium_hex2bin(want, sizeof want, v, 64, NULL,
 	    &got, NULL) == 0 && got == 32 && v[64] == ' ' &&
 	    (exp = strtoll(v + 65, NULL, 10)) >= (long long)time(NULL) &&
 	    sodium_memcmp(h, want, 32) == 0;
@@ -233,7 +290,10 @@ srv_pair(struct mbox_srv *s, const struct wire_msg *m)
 	if (!ok)
 		return srv_refuse(s);
 	/* One owner: a new pairing replaces the old one. */
+	sodium_bin2hex(auth, sizeof auth, m->u.mbox.b + MBOX_TAG_LEN,
+	    2 * MBOX_AUTH_LEN);
 	if ((r = node_txn(n)) != 0 ||
+	    (r = store_secret_set(n->st, MBOX_SET_AUTH, auth)) != 0 ||
 	    (r = core_step(n, core_prep(n, "DELETE FROM mb_creds WHERE "
 	    "role = 1"))) != 0 ||
 	    (r = srv_cred_add(n, m->u.mbox.b, MBOX_ROLE_OWNER, &id)) != 0 ||
@@ -242,6 +302,7 @@ srv_pair(struct mbox_srv *s, const struct wire_msg *m)
 		return srv_reply(s, MBOX_E_INTERNAL, 0, NULL, 0, NULL, 0);
 	log_info("mailbox: paired with its owner");
 	(void)exp;
+	mbox_srv_publish(n);
 	srv_admit(s, id, MBOX_ROLE_OWNER);
 	return srv_reply(s, MBOX_OK, MBOX_ROLE_OWNER, NULL, 0, NULL, 0);
 }
@@ -501,8 +562,10 @@ mbox_srv_status(struct node *n)
 	sqlite3_finalize(q);
 	pairing = store_setting_get(n->st, MBOX_SET_PAIR, &v) == 0;
 	free(v);
-	return json_pack("{s:s, s:b, s:b, s:I, s:I, s:I, s:I, s:I, s:I}",
-	    "role", "mailbox", "paired", owner > 0, "pairing", pairing,
+	return json_pack("{s:s, s:b, s:b, s:b, s:I, s:I, s:I, s:I, s:I, s:I}",
+	    "role", "mailbox", "published", n->tor != NULL &&
+	    (tor_status(n->tor)->published || tor_onion_state(n->tor,
+	    node_onion(n)) == TOR_ONION_PUBLISHED), "paired", owner > 0, "pairing", pairing,
 	    "credentials", creds, "blobs", blobs, "bytes", bytes,
 	    "quota_count", (json_int_t)mb->opts.quota_count, "quota_bytes",
 	    (json_int_t)mb->opts.quota_bytes, "ttl",

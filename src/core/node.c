@@ -350,6 +350,8 @@ node_start_tor(struct node *n)
 	to.target = target;
 	to.port = WARREN_PORT;
 	to.probe = node_unchecked(n);
+	/* A mailbox publishes only with client authorization (mbox_serve.c). */
+	to.hidden = mbox_is_mailbox(n);
 	n->tor = tor_new(n->base, &to, node_tor_cb, n);
 	sodium_memzero(blob, sizeof blob);
 	free(target);

@@ -18,7 +18,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	static uint8_t buf[MBOX_BLOB_MAX_PT], buf2[MBOX_BLOB_MAX_PT];
 	static uint8_t blob[WIRE_MBOX_B_MAX];
-	uint8_t secret[MBOX_SECRET_LEN];
+	uint8_t secret[MBOX_SECRET_LEN], auth[MBOX_AUTH_LEN];
 	char onion[ONION_LEN + 1], *s;
 	struct wire_msg m, m2;
 	size_t blen;
@@ -32,14 +32,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 			return 0;
 		memcpy(s, data + 1, len - 1);
 		s[len - 1] = '\0';
-		if (mbox_code_parse(s, onion, secret) == 0 &&
+		if (mbox_code_parse(s, onion, secret, auth) == 0 &&
 		    strlen(onion) != ONION_LEN)
 			abort();
 		free(s);
 		break;
 	case 1:
 		if (mbox_grant_parse((const char *)data + 1, len - 1, onion,
-		    secret) == 1 && strlen(onion) != ONION_LEN)
+		    secret, auth) == 1 && strlen(onion) != ONION_LEN)
 			abort();
 		break;
 	case 2:

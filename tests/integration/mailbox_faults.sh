@@ -31,14 +31,15 @@ exactly_once() {
 
 node_start mbx --mailbox --mailbox-interval $IV --mailbox-quota 10 || exit 1
 node_start alice --mailbox-interval $IV && node_start bob --mailbox-interval $IV || exit 1
-wait_published mbx && wait_published alice && wait_published bob ||
+code=$(w mbx mailbox pair-code 2>/dev/null)
+wait_until 90 mb_is mbx published true && wait_published alice && wait_published bob ||
     { notok "onions published" "timeout"; exit 1; }
 check "alice and bob become contacts" befriend alice bob
 w alice send bob "first" >/dev/null
 w bob send alice "hi" >/dev/null
 check "both sessions carry messages" wait_until 90 n_state alice bob delivered 1
 echo first >"$T/want"
-w bob mailbox pair "$(w mbx mailbox pair-code 2>/dev/null)" >/dev/null
+w bob mailbox pair "$code" >/dev/null
 check "alice learns bob's mailbox" wait_until 120 mb_is alice contact_mailboxes 1
 
 # 1. Quota: 10 per credential; 15 sent.

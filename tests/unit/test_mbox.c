@@ -16,6 +16,7 @@
 #define ONION "aoqqpp7tzyil4hlq3umoos6atft6jvrqtosq2xy53sdgiesvgg4bqead"
 #define HEX16 "00112233445566778899aabbccddeeff"
 #define HEX32 HEX16 HEX16
+#define CODE "wmb1-" ONION "-" HEX16 "-" HEX32
 
 static const char *seed_dir;
 
@@ -40,49 +41,55 @@ static void
 test_code(void)
 {
 	char onion[ONION_LEN + 1];
-	uint8_t s[MBOX_PAIR_LEN];
-	const char *good = "wmb1-" ONION "-" HEX16;
+	uint8_t s[MBOX_PAIR_LEN], a[MBOX_AUTH_LEN];
+	const char *good = CODE;
 
-	CHECK_INT(mbox_code_parse(good, onion, s), 0);
+	CHECK_INT(mbox_code_parse(good, onion, s, a), 0);
+	CHECK_INT(a[31], 0xff);
 	CHECK_STR(onion, ONION);
 	CHECK_INT(s[1], 0x11);
 	seed("code", 0, good, strlen(good));
-	CHECK_INT(mbox_code_parse("", onion, s), ERR_INVAL);
-	CHECK_INT(mbox_code_parse("wmb1-" ONION "-" HEX16 "0", onion, s),
-	    ERR_INVAL);
-	CHECK_INT(mbox_code_parse("wmb1-" ONION "-00112233445566778899aabbc"
-	    "cddeef", onion, s), ERR_INVAL);
-	CHECK_INT(mbox_code_parse("wmb2-" ONION "-" HEX16, onion, s),
-	    ERR_INVAL);
+	CHECK_INT(mbox_code_parse("", onion, s, a), ERR_INVAL);
+	CHECK_INT(mbox_code_parse(CODE "0", onion, s, a), ERR_INVAL);
+	CHECK_INT(mbox_code_parse("wmb1-" ONION "-" HEX16 "-" HEX16, onion, s,
+	    a), ERR_INVAL);
+	CHECK_INT(mbox_code_parse("wmb2-" ONION "-" HEX16 "-" HEX32, onion,
+	    s, a), ERR_INVAL);
 	CHECK_INT(mbox_code_parse("wmb1-" ONION "-0011223344556677889"
-	    "9AABBCCDDEEFF", onion, s), ERR_INVAL);
+	    "9AABBCCDDEEFF-" HEX32, onion, s, a), ERR_INVAL);
+	CHECK_INT(mbox_code_parse("wmb1-" ONION "-" HEX16 "+" HEX32, onion,
+	    s, a), ERR_INVAL);
 	/* A bad checksum in the address. */
 	CHECK_INT(mbox_code_parse("wmb1-boqqpp7tzyil4hlq3umoos6atft6jvrqtosq2"
-	    "xy53sdgiesvgg4bqead-" HEX16, onion, s), ERR_INVAL);
+	    "xy53sdgiesvgg4bqead-" HEX16 "-" HEX32, onion, s, a), ERR_INVAL);
 }
 
 static void
 test_grant(void)
 {
 	char onion[ONION_LEN + 1], buf[256];
-	uint8_t s[MBOX_SECRET_LEN];
-	const char *good = "mailbox1 " ONION " " HEX32;
+	uint8_t s[MBOX_SECRET_LEN], a[MBOX_AUTH_LEN];
+	const char *good = "mailbox1 " ONION " " HEX32 " " HEX32;
 
-	CHECK_INT(mbox_grant_parse(good, strlen(good), onion, s), 1);
+	CHECK_INT(mbox_grant_parse(good, strlen(good), onion, s, a), 1);
+	CHECK_INT(a[0], 0x00);
 	CHECK_STR(onion, ONION);
 	CHECK_INT(s[31], 0xff);
 	seed("grant", 1, good, strlen(good));
 	seed("grant_none", 1, MBOX_GRANT_NONE, strlen(MBOX_GRANT_NONE));
 	CHECK_INT(mbox_grant_parse(MBOX_GRANT_NONE, strlen(MBOX_GRANT_NONE),
-	    onion, s), 0);
-	CHECK_INT(mbox_grant_parse(good, strlen(good) - 1, onion, s),
+	    onion, s, a), 0);
+	CHECK_INT(mbox_grant_parse(good, strlen(good) - 1, onion, s, a),
 	    ERR_PROTO);
-	CHECK_INT(mbox_grant_parse("", 0, onion, s), ERR_PROTO);
+	CHECK_INT(mbox_grant_parse("", 0, onion, s, a), ERR_PROTO);
 	snprintf(buf, sizeof buf, "%s0", good);
-	CHECK_INT(mbox_grant_parse(buf, strlen(buf), onion, s), ERR_PROTO);
+	CHECK_INT(mbox_grant_parse(buf, strlen(buf), onion, s, a), ERR_PROTO);
 	memcpy(buf, good, strlen(good) + 1);
 	buf[9 + ONION_LEN] = '\0';	/* an embedded NUL */
-	CHECK_INT(mbox_grant_parse(buf, strlen(good), onion, s), ERR_PROTO);
+	CHECK_INT(mbox_grant_parse(buf, strlen(good), onion, s, a), ERR_PROTO);
+	memcpy(buf, good, strlen(good) + 1);
+	buf[9 + ONION_LEN + 1 + 64] = '\n';	/* a newline as separator */
+	CHECK_INT(mbox_grant_parse(buf, strlen(good), onion, s, a), ERR_PROTO);
 }
 
 static void
@@ -150,6 +157,15 @@ test_tags(void)
 	s[0] = 2;
 	mbox_token(s, t2);
 	CHECK(memcmp(t, t2, sizeof t) != 0);
+	{
+		uint8_t p0[32], k0[32], p1[32], k1[32], chk[32];
+
+		mbox_auth_keys(s, 0, k0, p0);
+		mbox_auth_keys(s, 1, k1, p1);
+		CHECK(memcmp(p0, p1, 32) != 0);
+		crypto_scalarmult_base(chk, k1);
+		CHECK_MEM(chk, p1, 32);
+	}
 }
 
 int
