@@ -103,6 +103,14 @@ for n in alice bob; do
 		ok "the mailbox's store has no address of $n"
 	fi
 done
+MO=$(onion mbx)
+leak=""
+for n in alice bob mbx; do
+	grep -q "mbtext-\|$AO\|$BO\|$MO" "$T/$n.log" && leak="$leak $n"
+done
+[ -z "$leak" ] && ok "no log names an address or a text" || notok "no log names an address or a text" "$leak"
+w mbx add "$AO" >/dev/null 2>&1 && notok "a mailbox refuses contacts" "accepted" ||
+    ok "a mailbox refuses contacts"
 check "unpair tells contacts to stop depositing" eval 'w bob mailbox unpair >/dev/null'
 check "alice forgets bob's mailbox" wait_until 60 mb_is alice contact_mailboxes 0
 flowing
