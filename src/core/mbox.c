@@ -109,7 +109,7 @@ mbox_is_mailbox(const struct node *n)
 }
 
 /* Run the tick after secs seconds. */
-static void
+void
 mbox_arm(struct node *n, int secs)
 {
 	struct timeval tv = { secs, 0 };
@@ -132,9 +132,7 @@ mbox_tor_ready(struct node *n)
 }
 
 /* Note a problem for status (and the log). */
-static void mbox_note(struct node *, const char *, ...)
-    __attribute__((format(printf, 2, 3)));
-static void
+void
 mbox_note(struct node *n, const char *fmt, ...)
 {
 	va_list ap;
@@ -169,7 +167,7 @@ mbox_unseal(struct node *n, sqlite3_stmt *q, int col, const char *table,
 }
 
 /* Our mailbox: its onion and our owner credential; ERR_NOTFOUND if none. */
-static int
+int
 mbox_own(struct node *n, char onion[ONION_LEN + 1],
     uint8_t secret[MBOX_SECRET_LEN], uint8_t pair[MBOX_PAIR_LEN +
     MBOX_AUTH_LEN], int *pairing)
@@ -203,7 +201,7 @@ mbox_own(struct node *n, char onion[ONION_LEN + 1],
 }
 
 /* Seal and write one column of a row (inside node_txn). */
-static int
+int
 mbox_write(struct node *n, const char *sql, const char *table,
     const char *column, int64_t row, const void *v, size_t len)
 {
@@ -243,7 +241,7 @@ mbox_peer_exec(struct node *n, const char *sql, int64_t contact, int64_t v)
 }
 
 /* Send c the grant for our mailbox (inside node_txn); 0 once queued. */
-static int
+int
 mbox_grant_send(struct node *n, struct contact *c, const char *onion,
     const uint8_t mine[MBOX_SECRET_LEN],
     const uint8_t owner[MBOX_SECRET_LEN])
@@ -595,7 +593,7 @@ owner_item(struct mbox_cli *cl, const struct wire_msg *m)
 		log_info("mailbox: blob %llu is not for us (%s); deleted",
 		    (unsigned long long)id, err_str(r));
 		secret_free(buf, MBOX_BLOB_MAX_PT);
-		return mbc_send(cl, MBOX_OP_DEL, id, NULL, 0, NULL, 0);
+		return mbc_send(cl, MBOX_OP_NEXT_DEL, id, NULL, 0, NULL, 0);
 	}
 	if (msg.u.msg.seq > c->recv_seq) {
 		/* Something before it has not come yet: keep it. */
@@ -617,7 +615,8 @@ owner_item(struct mbox_cli *cl, const struct wire_msg *m)
 	}
 	if (buf != NULL)
 		secret_free(buf, MBOX_BLOB_MAX_PT);
-	return mbc_send(cl, MBOX_OP_DEL, id, NULL, 0, NULL, 0);
+	/* Stored and committed: the mailbox may forget it now. */
+	return mbc_send(cl, MBOX_OP_NEXT_DEL, id, NULL, 0, NULL, 0);
 }
 
 /* Depositor: PUT the next row, or finish. */
@@ -811,6 +810,7 @@ mbox_cli_reply(struct mbox_cli *cl, const struct wire_msg *m)
 			mbox_regrant(n);
 		return owner_next(cl);
 	case MBOX_OP_NEXT:
+	case MBOX_OP_NEXT_DEL:
 		if (st == MBOX_ITEM)
 			return owner_item(cl, m);
 		if (st == MBOX_E_INTERNAL) {
@@ -895,197 +895,3 @@ mbox_on_grant(struct node *n, struct contact *c, const char *body,
 	return r;
 }
 
-/* 1 if seq went into c's mailbox. */
-int
-mbox_deposited(struct node *n, struct contact *c, uint64_t seq)
-{
-	sqlite3_stmt *q;
-	int yes = 0;
-
-	q = core_prep(n, "SELECT dep_next FROM mb_peers WHERE contact = ?");
-	if (q == NULL)
-		return 0;
-	sqlite3_bind_int64(q, 1, c->id);
-	if (sqlite3_step(q) == SQLITE_ROW)
-		yes = seq < (uint64_t)sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	return yes;
-}
-
-/* The "mailbox" of status. */
-json_t *
-mbox_status_json(struct node *n)
-{
-	struct mbox *mb = n->mbox;
-	char onion[ONION_LEN + 1];
-	uint8_t secret[MBOX_SECRET_LEN], pair[MBOX_PAIR_LEN + MBOX_AUTH_LEN];
-	sqlite3_stmt *q;
-	json_int_t granted = 0, theirs = 0;
-	json_t *j;
-	int pairing = 0, r;
-
-	if (mb == NULL || !n->up)
-		return json_null();
-	if (mbox_is_mailbox(n))
-		return mbox_srv_status(n);
-	r = mbox_own(n, onion, secret, pair, &pairing);
-	sodium_memzero(secret, sizeof secret);
-	sodium_memzero(pair, sizeof pair);
-	q = core_prep(n, "SELECT (SELECT COUNT(*) FROM mb_peers WHERE granted "
-	    "= 2), (SELECT COUNT(*) FROM mb_peers WHERE theirs IS NOT NULL)");
-	if (q != NULL && sqlite3_step(q) == SQLITE_ROW) {
-		granted = sqlite3_column_int64(q, 0);
-		theirs = sqlite3_column_int64(q, 1);
-	}
-	sqlite3_finalize(q);
-	j = json_pack("{s:s, s:b, s:b, s:I, s:I}", "role", "user", "paired",
-	    r == 0 && !pairing, "pairing", r == 0 && pairing, "granted",
-	    granted, "contact_mailboxes", theirs);
-	if (r == 0) {
-		json_object_set_new(j, "address", json_string(onion));
-		json_object_set_new(j, "reachable", mb->reachable < 0 ?
-		    json_null() : json_boolean(mb->reachable));
-		json_object_set_new(j, "last_fetch", mb->last_fetch > 0 ?
-		    json_integer(mb->last_fetch) : json_null());
-		json_object_set_new(j, "queued", json_integer(mb->queued));
-		json_object_set_new(j, "fetched", json_integer(mb->fetched));
-		json_object_set_new(j, "interval",
-		    json_integer(mb->opts.interval));
-		if (mb->drained_ms > 0 && mb->start_ms > 0)
-			json_object_set_new(j, "drained_ms", json_integer(
-			    mb->drained_ms - mb->start_ms));
-	}
-	if (mb->error[0] != '\0')
-		json_object_set_new(j, "error", json_string(mb->error));
-	return j;
-}
-
-/* mailbox.pair_code: a one-time code for the owner (mailbox role). */
-int
-api_mailbox_pair_code(struct node *n, json_t **res, struct api_err *err)
-{
-	uint8_t secret[MBOX_PAIR_LEN], h[32];
-	uint8_t pub[MBOX_AUTH_LEN], priv[MBOX_AUTH_LEN];
-	char hex[2 * MBOX_PAIR_LEN + 1], v[200], code[MBOX_CODE_LEN + 1];
-	char phex[2 * MBOX_AUTH_LEN + 1], ahex[2 * MBOX_AUTH_LEN + 1];
-	long long exp = (long long)time(NULL) + MBOX_PAIR_TTL;
-
-	if (!mbox_is_mailbox(n))
-		return api_fail(err, API_E_STATE, "this daemon is not a "
-		    "mailbox (start one with warrend --mailbox)");
-	randombytes_buf(secret, sizeof secret);
-	torca_keypair(pub, priv);
-	mbox_pair_hash(secret, sizeof secret, h);
-	sodium_bin2hex(v, 65, h, sizeof h);
-	sodium_bin2hex(phex, sizeof phex, pub, sizeof pub);
-	snprintf(v + 64, sizeof v - 64, " %lld %s", exp, phex);
-	if (store_setting_set(n->st, MBOX_SET_PAIR, v) != 0)
-		return api_fail(err, API_E_INTERNAL, "cannot store the code");
-	mbox_srv_publish(n);
-	sodium_bin2hex(hex, sizeof hex, secret, sizeof secret);
-	sodium_bin2hex(ahex, sizeof ahex, priv, sizeof priv);
-	snprintf(code, sizeof code, "%s%s-%s-%s", MBOX_CODE_PREFIX,
-	    node_onion(n), hex, ahex);
-	sodium_memzero(priv, sizeof priv);
-	sodium_memzero(ahex, sizeof ahex);
-	sodium_memzero(secret, sizeof secret);
-	*res = json_pack("{s:s, s:I}", "code", code, "expires",
-	    (json_int_t)exp);
-	sodium_memzero(code, sizeof code);
-	sodium_memzero(hex, sizeof hex);
-	return 0;
-}
-
-/* mailbox.pair {code}: pair with the mailbox the code names. */
-int
-api_mailbox_pair(struct node *n, const char *code, json_t **res,
-    struct api_err *err)
-{
-	char onion[ONION_LEN + 1];
-	uint8_t pair[MBOX_PAIR_LEN + MBOX_AUTH_LEN], secret[MBOX_SECRET_LEN];
-	int r;
-
-	if (mbox_is_mailbox(n))
-		return api_fail(err, API_E_STATE, "this daemon is a mailbox; "
-		    "run 'warren mailbox pair' against your own daemon");
-	if (mbox_code_parse(code, onion, pair, pair + MBOX_PAIR_LEN) != 0)
-		return api_fail(err, API_E_PARAMS, "not a mailbox pairing code "
-		    "(wmb1-..., from 'warren mailbox pair-code' on the "
-		    "mailbox)");
-	if (strcmp(onion, node_onion(n)) == 0)
-		return api_fail(err, API_E_SELF, "that code is for this "
-		    "daemon's own address");
-	randombytes_buf(secret, sizeof secret);
-	if ((r = node_txn(n)) == 0)
-		r = core_step(n, core_prep(n, "DELETE FROM mb_own"));
-	/* Credentials given for another mailbox are void now. */
-	if (r == 0)
-		r = core_step(n, core_prep(n, "UPDATE mb_peers SET mine = NULL, "
-		    "granted = 0"));
-	if (r == 0)
-		r = core_step(n, core_prep(n, "INSERT INTO mb_own (id, addr, "
-		    "secret) VALUES (1, x'', x'')"));
-	if (r == 0)
-		r = mbox_write(n, "UPDATE mb_own SET addr = ?2 WHERE id = ?1",
-		    "mb_own", "addr", 1, onion, ONION_LEN);
-	if (r == 0)
-		r = mbox_write(n, "UPDATE mb_own SET secret = ?2 WHERE id = ?1",
-		    "mb_own", "secret", 1, secret, sizeof secret);
-	if (r == 0)
-		r = mbox_write(n, "UPDATE mb_own SET pair = ?2 WHERE id = ?1",
-		    "mb_own", "pair", 1, pair, sizeof pair);
-	sodium_memzero(secret, sizeof secret);
-	sodium_memzero(pair, sizeof pair);
-	if (r != 0)
-		return api_fail(err, API_E_INTERNAL, "cannot store the "
-		    "mailbox: %s", err_str(r));
-	n->mbox->error[0] = '\0';
-	n->mbox->reachable = -1;
-	mbox_arm(n, 0);
-	*res = json_pack("{s:s, s:s}", "address", onion, "state", "pairing");
-	return 0;
-}
-
-/* mailbox.status */
-int
-api_mailbox_status(struct node *n, json_t **res, struct api_err *err)
-{
-	*res = mbox_status_json(n);
-	return 0;
-}
-
-/* mailbox.unpair: forget our mailbox and tell contacts it is gone. */
-int
-api_mailbox_unpair(struct node *n, json_t **res, struct api_err *err)
-{
-	struct contact *c;
-	sqlite3_stmt *q;
-	int told = 0, r;
-
-	if (mbox_is_mailbox(n))
-		return api_fail(err, API_E_STATE, "this daemon is a mailbox");
-	if ((r = node_txn(n)) != 0)
-		return api_fail(err, API_E_INTERNAL, "%s", err_str(r));
-	for (c = n->contacts; c != NULL; c = c->next) {
-		q = core_prep(n, "SELECT granted FROM mb_peers WHERE contact = ?");
-		if (q == NULL)
-			continue;
-		sqlite3_bind_int64(q, 1, c->id);
-		if (sqlite3_step(q) == SQLITE_ROW &&
-		    sqlite3_column_int(q, 0) == 2 &&
-		    mbox_grant_send(n, c, NULL, NULL, NULL) == 0)
-			told++;
-		sqlite3_finalize(q);
-	}
-	if ((r = core_step(n, core_prep(n, "DELETE FROM mb_own"))) != 0 ||
-	    (r = core_step(n, core_prep(n, "UPDATE mb_peers SET mine = NULL, "
-	    "granted = 0"))) != 0)
-		return api_fail(err, API_E_INTERNAL, "%s", err_str(r));
-	mbc_stop_all(n);
-	n->mbox->error[0] = '\0';
-	n->mbox->reachable = -1;
-	n->mbox->last_fetch = 0;
-	*res = json_pack("{s:s, s:i}", "state", "unpaired", "contacts_told",
-	    told);
-	return 0;
-}

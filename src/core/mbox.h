@@ -29,7 +29,8 @@ enum mbox_op {
 	MBOX_OP_DEL = 5,	/* n = id (owner) */
 	MBOX_OP_CRED_ADD = 6,	/* a = tag (owner) */
 	MBOX_OP_CRED_DEL = 7,	/* a = tag (owner) */
-	MBOX_OP_STAT = 8	/* -> OK, n = blobs stored (owner) */
+	MBOX_OP_STAT = 8,	/* -> OK, n = blobs stored (owner) */
+	MBOX_OP_NEXT_DEL = 9	/* DEL n, then NEXT after n (owner) */
 };
 
 /* Replies (WIRE_MBOX_REPLY op). */

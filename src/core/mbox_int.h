@@ -68,6 +68,24 @@ void mbc_close(struct mbox_cli *);
 struct mbox_cli *mbc_find(struct node *, int kind, int64_t contact);
 void mbc_stop_all(struct node *);
 
+/* mbox.c: helpers mbox_api.c shares. */
+/* Run the tick after secs seconds. */
+void mbox_arm(struct node *, int secs);
+/* Note a problem for status (and the log). */
+void mbox_note(struct node *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Our mailbox (ERR_NOTFOUND if none); pair: secret and key while pairing. */
+int mbox_own(struct node *, char onion[ONION_LEN + 1],
+    uint8_t secret[MBOX_SECRET_LEN], uint8_t pair[MBOX_PAIR_LEN +
+    MBOX_AUTH_LEN], int *pairing);
+/* Seal v (NULL: write NULL) into ?2 of sql for row ?1 (inside node_txn). */
+int mbox_write(struct node *, const char *sql, const char *table,
+    const char *column, int64_t row, const void *v, size_t len);
+/* Queue c's grant (onion NULL: "none") inside the ratchet. */
+int mbox_grant_send(struct node *, struct contact *, const char *onion,
+    const uint8_t mine[MBOX_SECRET_LEN],
+    const uint8_t owner[MBOX_SECRET_LEN]);
+
 /* mbox.c: what a session does. */
 void mbox_cli_up(struct mbox_cli *);
 int mbox_cli_reply(struct mbox_cli *, const struct wire_msg *);

@@ -424,6 +424,25 @@ srv_next(struct mbox_srv *s, const struct wire_msg *m)
 	return r;
 }
 
+/* Delete blob id and commit (one round trip for the owner's fetch loop). */
+static int
+srv_del(struct node *n, uint64_t id)
+{
+	sqlite3_stmt *q;
+	int r;
+
+	if (id > INT64_MAX)
+		return ERR_PROTO;
+	if ((r = node_txn(n)) != 0)
+		return r;
+	q = core_prep(n, "DELETE FROM mb_blobs WHERE id = ?");
+	if (q != NULL)
+		sqlite3_bind_int64(q, 1, (sqlite3_int64)id);
+	if ((r = core_step(n, q)) != 0)
+		return r;
+	return node_commit(n);
+}
+
 /* DEL n = id; CRED_ADD/CRED_DEL a = tag: the owner's. */
 static int
 srv_owner_op(struct mbox_srv *s, const struct wire_msg *m)
@@ -504,8 +523,13 @@ srv_msg(struct peer *p, const struct wire_msg *m, void *arg)
 	case MBOX_OP_PUT:
 		return srv_put(s, m);
 	case MBOX_OP_NEXT:
+	case MBOX_OP_NEXT_DEL:
 		if (s->role != MBOX_ROLE_OWNER)
 			return srv_reply(s, MBOX_E_DENIED, 0, NULL, 0, NULL,
+			    0);
+		if (m->u.mbox.op == MBOX_OP_NEXT_DEL && srv_del(s->n,
+		    m->u.mbox.n) != 0)
+			return srv_reply(s, MBOX_E_INTERNAL, 0, NULL, 0, NULL,
 			    0);
 		return srv_next(s, m);
 	case MBOX_OP_DEL:
