@@ -63,31 +63,31 @@ check "alice sees all delivered" wait_until 120 n_state alice bob delivered 16
 node_stop mbx
 node_start mbx --mailbox --mailbox-interval $IV || exit 1
 node_stop bob
-for i in $(seq 1 40); do w alice send bob "kill-$i" >/dev/null; echo "kill-$i" >>"$T/want"; done
+for i in $(seq 1 150); do w alice send bob "kill-$i" >/dev/null; echo "kill-$i" >>"$T/want"; done
 check "deposits start" wait_until 90 blobs_ge 1
 node_kill mbx
-ok "mailbox SIGKILLed during deposits ($(count_state alice bob 'in mailbox') of 40 in mailbox)"
+ok "mailbox SIGKILLed during deposits ($(count_state alice bob 'in mailbox') of 150 in mailbox)"
 node_start mbx --mailbox --mailbox-interval $IV || exit 1
-check "after the restart all 40 end up in the mailbox" wait_until 120 n_state alice bob "in mailbox" 40
+check "after the restart all 150 end up in the mailbox" wait_until 180 n_state alice bob "in mailbox" 150
 node_stop alice
 node_start bob --mailbox-interval $IV || exit 1
 check "bob starts fetching" wait_until 120 n_in_ge bob alice 17
 node_kill mbx
-ok "mailbox SIGKILLed during fetches ($(( $(texts bob alice | grep -c '^in ') - 16 )) of 40 at bob)"
+ok "mailbox SIGKILLed during fetches ($(( $(texts bob alice | grep -c '^in ') - 16 )) of 150 at bob)"
 node_start mbx --mailbox --mailbox-interval $IV || exit 1
-check "bob gets the rest after the mailbox restarts" wait_until 180 n_in bob alice 56
+check "bob gets the rest after the mailbox restarts" wait_until 240 n_in bob alice 166
 check "kill round: exactly once, in order" exactly_once
 
 # 3. Race: bob comes online while alice is depositing.
 node_start alice --mailbox-interval $IV || exit 1
-check "alice sees the kill round delivered" wait_until 120 n_state alice bob delivered 56
+check "alice sees the kill round delivered" wait_until 180 n_state alice bob delivered 166
 node_stop bob
 for i in $(seq 1 40); do w alice send bob "race-$i" >/dev/null; echo "race-$i" >>"$T/want"; done
 wait_until 60 blobs_ge 3
 node_start bob --mailbox-interval $IV || exit 1
-check "race: bob gets all 40" wait_until 180 n_in bob alice 96
+check "race: bob gets all 40" wait_until 180 n_in bob alice 206
 check "race round: exactly once, in order" exactly_once
-check "race: alice sees everything delivered" wait_until 120 n_state alice bob delivered 96
+check "race: alice sees everything delivered" wait_until 120 n_state alice bob delivered 206
 check "the mailbox ends up empty" wait_until 60 eval '[ "$(blobs)" = 0 ]'
 flowing
 exit $FAILED
