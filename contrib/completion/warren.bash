@@ -37,7 +37,8 @@ _warren_commands()
 		    awk '/^  [a-z]/ { print $1 }')
 		[[ -n $_warren_cmd_cache ]] || _warren_cmd_cache="id status add
 requests accept reject block unblock remove rename contacts send resend ui chat
-timer log receive unread watch verify passwd export settings set unlock lock stop help"
+timer log receive unread watch verify passwd export settings set unlock lock stop
+mailbox help"
 	fi
 	printf '%s\n' $_warren_cmd_cache
 }
@@ -189,6 +190,12 @@ _warren()
 		((argn == 2)) &&
 		    COMPREPLY=($(compgen -W 'off 30s 5m 90m 1.5h 1h 1d 1w' \
 		    -- "$cur"))
+		;;
+	mailbox)
+		((argn == 1)) && COMPREPLY=($(compgen -W 'pair-code pair status
+		    unpair' -- "$cur"))
+		((argn == 2)) && [[ $prev == pair-code ]] &&
+		    COMPREPLY=($(compgen -W '--qr' -- "$cur"))
 		;;
 	verify)
 		if [[ $cur == -* ]]; then

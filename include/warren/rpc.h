@@ -60,6 +60,10 @@
 #define RPC_M_CONTACTS_GET	"contacts.get"
 #define RPC_M_MESSAGES_UNREAD	"messages.unread"
 #define RPC_M_EXPORT		"daemon.export"
+#define RPC_M_MB_PAIR_CODE	"mailbox.pair_code"
+#define RPC_M_MB_PAIR		"mailbox.pair"
+#define RPC_M_MB_STATUS		"mailbox.status"
+#define RPC_M_MB_UNPAIR		"mailbox.unpair"
 
 /* Events (params.type of an "event" notification). */
 #define RPC_EV_MESSAGE		"message.received"
@@ -80,5 +84,8 @@
 #define RPC_EV_VERIFIED		"contact.verified"
 #define RPC_EV_INCOMPATIBLE	"contact.incompatible"
 #define RPC_EV_ENDPOINT		"contact.endpoint"
+#define RPC_EV_MB_PAIRED	"mailbox.paired"
+#define RPC_EV_MB_DEPOSIT	"mailbox.deposited"
+#define RPC_EV_MB_FETCH		"mailbox.fetched"
 
 #endif

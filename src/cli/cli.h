@@ -49,6 +49,9 @@ int cmd_contacts(struct cli *, int, char **);
 int cmd_help(struct cli *, int, char **);
 int cmd_id(struct cli *, int, char **);
 int cmd_lock(struct cli *, int, char **);
+int cmd_mailbox(struct cli *, int, char **);
+/* The mailbox part of status (cmd_mailbox.c). */
+void cli_mailbox_print(const struct cli *, json_t *);
 int cmd_log(struct cli *, int, char **);
 int cmd_passwd(struct cli *, int, char **);
 int cmd_receive(struct cli *, int, char **);

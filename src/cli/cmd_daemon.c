@@ -164,6 +164,7 @@ cmd_status(struct cli *cli, int argc, char **argv)
 		    json_is_true(json_object_get(r, "read_receipts")) ?
 		    "on (shown when the contact has them on too)" : "off");
 	}
+	cli_mailbox_print(cli, json_object_get(r, "mailbox"));
 	json_decref(r);
 	return EXIT_OK;
 }

@@ -150,6 +150,19 @@ const struct cli_cmd cli_cmds[] = {
 	    "Asks warrend to shut down cleanly and waits until it is gone\n"
 	    "(with its tor), so a new warrend can start at once. --no-wait\n"
 	    "returns as soon as the daemon has the request.\n", cmd_stop },
+	{ "mailbox", "pair-code [--qr] | pair CODE | status | unpair",
+	    "asynchronous delivery through a mailbox",
+	    "A mailbox keeps messages for you while you are offline. Run one\n"
+	    "with 'warrend --mailbox -d DIR' on an always-on machine; there,\n"
+	    "'warren -d DIR mailbox pair-code' prints a one-time code (--qr\n"
+	    "draws it). On your own daemon, 'warren mailbox pair CODE' pairs\n"
+	    "with it; your contacts are then told (inside your encrypted\n"
+	    "sessions) where to leave messages when you are away, and your\n"
+	    "daemon fetches them when it starts and every few minutes.\n"
+	    "The mailbox sees only padded, encrypted blobs, never who wrote\n"
+	    "them or what they say. status shows reachability, the last\n"
+	    "fetch and what waits there; unpair forgets the mailbox and tells\n"
+	    "your contacts to stop depositing.\n", cmd_mailbox },
 	{ "help", "[COMMAND]", "list commands or explain one", "",
 	    cmd_help },
 };

@@ -18,6 +18,7 @@
 #include "core/api.h"
 #include "core/core.h"
 #include "core/endpoint.h"
+#include "core/mbox.h"
 #include "core/node.h"
 #include "core/plain.h"
 #include "net/wire.h"
@@ -176,6 +177,10 @@ api_contact_add(struct node *n, const char *addr, const char *name,
 	uint8_t pk[32];
 	int r;
 
+	if (mbox_is_mailbox(n))
+		return api_fail(err, API_E_STATE, "this daemon is a mailbox: "
+		    "it has no conversations (run warrend without --mailbox "
+		    "on another data directory)");
 	if (onion_input(addr, in, sizeof in, NULL) != 0)
 		return api_fail(err, API_E_BAD_ADDRESS, "%s",
 		    err_str(ERR_ADDR_LEN));

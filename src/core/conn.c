@@ -17,6 +17,7 @@
 #include "warren/rpc.h"
 #include "core/core.h"
 #include "core/endpoint.h"
+#include "core/mbox.h"
 #include "core/plain.h"
 #include "net/listener.h"
 #include "net/peer.h"
@@ -88,6 +89,10 @@ on_accept(struct listener *l, struct bufferevent *bev, void *arg)
 	struct pconn *pc;
 
 	(void)l;
+	if (mbox_is_mailbox(n)) {
+		mbox_srv_accept(n, bev);
+		return;
+	}
 	pc = pconn_new(n, 0, NULL);
 	if (peer_new_responder(&pc->peer, n->base, bev, n->id, &n->pcfg,
 	    &conn_cbs, pc) != 0) {

@@ -43,7 +43,8 @@ enum contact_state {
 /* Message states (messages.state). */
 enum msg_state {
 	MSG_QUEUED = 0, MSG_SENT = 1, MSG_DELIVERED = 2, MSG_READ = 3,
-	MSG_RECEIVED = 10, MSG_UNDECRYPTABLE = 11, MSG_NOTE = 20
+	MSG_RECEIVED = 10, MSG_UNDECRYPTABLE = 11, MSG_NOTE = 20,
+	MSG_IN_MAILBOX = 30	/* shown only: queued/sent and deposited */
 };
 
 struct contact {
@@ -150,6 +151,7 @@ struct node {
 	struct event *expiry_ev;	/* next disappearing message */
 	int expiry_dirty;		/* an expiring row was written */
 	int damaged;			/* rows refused as changed outside */
+	struct mbox *mbox;		/* mailboxes: core/mbox.h */
 };
 
 /* node.c */

@@ -18,6 +18,7 @@
 #include "warren/rpc.h"
 #include "core/core.h"
 #include "core/endpoint.h"
+#include "core/mbox.h"
 #include "core/plain.h"
 #include "crypto/ratchet.h"
 #include "net/mp_prescan.h"
@@ -413,6 +414,8 @@ delivery_on_plain(struct node *n, struct contact *c, uint64_t seq,
 		return 0;
 	case PLAIN_ENDPOINT:
 		return endpoint_on_plain(n, c, p);
+	case PLAIN_MAILBOX:
+		return mbox_on_grant(n, c, p->body, p->body_len);
 	}
 	return 0;	/* a kind from the future: nothing to show */
 }
@@ -778,11 +781,16 @@ message_json(struct node *n, struct contact *c, int64_t id)
 		    (uint64_t)sqlite3_column_int64(s, 1) < c->tx_next)
 			st = MSG_SENT;
 		dir = sqlite3_column_int(s, 0);
+		if (dir == 0 && st < MSG_DELIVERED && sqlite3_column_type(s,
+		    1) != SQLITE_NULL && mbox_deposited(n, c,
+		    (uint64_t)sqlite3_column_int64(s, 1)))
+			st = MSG_IN_MAILBOX;
 		j = json_pack("{s:I, s:s, s:s, s:s, s:s%, s:I}", "id",
 		    (json_int_t)id, "contact", c->onion, "direction",
 		    dir == 2 ? "note" : dir == 1 ? "in" : "out", "state",
 		    st == MSG_RECEIVED ? "received" : st == MSG_UNDECRYPTABLE ?
 		    "undecryptable" : st == MSG_NOTE ? "note" :
+		    st == MSG_IN_MAILBOX ? "in mailbox" :
 		    (st >= 0 && st <= 3) ? states[st] : "unknown", "text",
 		    (char *)body, len, "time",
 		    (json_int_t)sqlite3_column_int64(s, 4));

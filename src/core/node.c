@@ -22,6 +22,7 @@
 #include "core/core.h"
 #include "core/endpoint.h"
 #include "core/node.h"
+#include "core/mbox.h"
 #include "net/listener.h"
 #include "net/peer.h"
 #include "crypto/identity.h"
@@ -275,6 +276,8 @@ node_tor_cb(struct tor *t, const struct tor_status *ts, void *arg)
 	if (progress >= 100 && (n->tor_progress < 100 ||
 	    (published && !n->tor_published)))
 		node_dial_all(n);
+	if (progress >= 100 && n->tor_progress < 100)
+		mbox_tor_ready(n);
 	n->tor_progress = progress;
 	n->tor_published = published;
 }
@@ -348,7 +351,11 @@ node_start_tor(struct node *n)
 	to.target = target;
 	to.port = WARREN_PORT;
 	to.probe = node_unchecked(n);
-	to.hidden = !endpoint_discoverable(n);
+	/*
+	 * Hidden: discoverable off (endpoint.c), or a mailbox, which publishes
+	 * only with client authorization (mbox_serve.c).
+	 */
+	to.hidden = mbox_is_mailbox(n) || !endpoint_discoverable(n);
 	n->tor = tor_new(n->base, &to, node_tor_cb, n);
 	sodium_memzero(blob, sizeof blob);
 	free(target);
@@ -434,6 +441,7 @@ node_down(struct node *n)
 	conn_goodbye_all(n);
 	node_flush(n);
 	conn_stop_all(n);
+	mbox_stop(n);
 	node_tor_leave(n);
 	n->tor_progress = 0;
 	n->tor_published = 0;
@@ -505,6 +513,13 @@ node_open(struct node **out, struct event_base *base,
 		goto fail;
 	if ((r = node_check_exported(n, opts->reclaim)) != 0)
 		goto fail;
+	{
+		struct mbox_opts mo = { opts->mailbox, opts->mb_interval,
+		    opts->mb_quota_count, opts->mb_quota_bytes, opts->mb_ttl };
+
+		if ((r = mbox_init(n, &mo)) != 0)
+			goto fail;
+	}
 	if (opts->imported && !store_locked(n->st) &&
 	    (r = store_setting_set(n->st, NODE_UNCHECKED, "1")) != 0)
 		goto fail;
@@ -532,6 +547,7 @@ node_free(struct node *n)
 	if (n->tor_leave_ev != NULL)
 		event_free(n->tor_leave_ev);
 	events_discard(n);
+	mbox_free(n);
 	if (n->commit_ev != NULL)
 		event_free(n->commit_ev);
 	store_close(n->st);
@@ -682,6 +698,7 @@ node_status(struct node *n)
 		if (n->damaged > 0)
 			json_object_set_new(s, "damaged_rows",
 			    json_integer(n->damaged));
+		json_object_set_new(s, "mailbox", mbox_status_json(n));
 	}
 	return s;
 }

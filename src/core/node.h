@@ -23,6 +23,11 @@ struct node_opts {
 	int reclaim;			/* start a store marked exported */
 	int imported;			/* fresh from --import: check first */
 	int max_requests;		/* pending requests kept; 0: default */
+	int mailbox;			/* --mailbox: be a mailbox */
+	int mb_interval;		/* seconds between fetches; 0: default */
+	long long mb_quota_count;	/* per credential; 0: default */
+	long long mb_quota_bytes;
+	long long mb_ttl;		/* seconds; 0: default */
 };
 
 /*

@@ -16,6 +16,7 @@
 #define PLAIN_TIMER	2	/* the conversation's timer changed to `timer` */
 #define PLAIN_PREFS	3	/* body "receipts=0|1": the sender's preference */
 #define PLAIN_ENDPOINT	20	/* body "1 ONION KEY HAVE": endpoint.c */
+#define PLAIN_MAILBOX	30	/* body: a mailbox grant (core/mbox.h) */
 #define PLAIN_ID_LEN	16
 #define PLAIN_MAX_TIMER	(4 * 7 * 24 * 3600)	/* 4 weeks */
 

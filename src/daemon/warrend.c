@@ -40,6 +40,8 @@ usage(FILE *f)
 "               [--tor PATH] [--torrc-append FILE]\n"
 "               [--tor-control PORT|HOST:PORT|unix:PATH] [--no-tor]\n"
 "               [--import FILE] [--reclaim] [--max-requests N]\n"
+"               [--mailbox] [--mailbox-interval SECS] [--mailbox-quota N]\n"
+"               [--mailbox-quota-bytes N] [--mailbox-ttl SECS]\n"
 "\n"
 "The warren daemon: your identity is a Tor onion address; peers reach you\n"
 "through it. Talk to it with warren(1).\n"
@@ -72,6 +74,15 @@ usage(FILE *f)
 "                           if its other copy never ran)\n"
 "      --max-requests N     keep at most N pending contact requests; the\n"
 "                           oldest is dropped for a new one (default 100)\n"
+"      --mailbox            be a mailbox: no conversations; keep sealed\n"
+"                           blobs for the owner who pairs with it ('warren\n"
+"                           mailbox pair-code') and for the owner's contacts\n"
+"      --mailbox-interval S how often to fetch from your mailbox and deposit\n"
+"                           in contacts' mailboxes (default 60 seconds)\n"
+"      --mailbox-quota N    mailbox: blobs kept per credential (default 1000)\n"
+"      --mailbox-quota-bytes N  mailbox: bytes per credential (default 16 MiB)\n"
+"      --mailbox-ttl SECS   mailbox: drop blobs older than this (default 14\n"
+"                           days)\n"
 "  -h, --help               this help\n"
 "  -V, --version            print the version\n");
 }
@@ -190,6 +201,11 @@ main(int argc, char **argv)
 		{ "import", required_argument, NULL, 'I' },
 		{ "reclaim", no_argument, NULL, 'R' },
 		{ "max-requests", required_argument, NULL, 'M' },
+		{ "mailbox", no_argument, NULL, 'X' },
+		{ "mailbox-interval", required_argument, NULL, 1001 },
+		{ "mailbox-quota", required_argument, NULL, 1002 },
+		{ "mailbox-quota-bytes", required_argument, NULL, 1003 },
+		{ "mailbox-ttl", required_argument, NULL, 1004 },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -269,6 +285,38 @@ main(int argc, char **argv)
 				return 2;
 			}
 			opts.max_requests = (int)v;
+			break;
+		}
+		case 'X':
+			opts.mailbox = 1;
+			break;
+		case 1001:
+		case 1002:
+		case 1003:
+		case 1004: {
+			char *end;
+			long long v;
+
+			errno = 0;
+			v = strtoll(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || end == optarg ||
+			    v < 1 || v > (1LL << 40)) {
+				fprintf(stderr, "warrend: --%s: \"%s\" is not a "
+				    "positive number\n", ch == 1001 ?
+				    "mailbox-interval" : ch == 1002 ?
+				    "mailbox-quota" : ch == 1003 ?
+				    "mailbox-quota-bytes" : "mailbox-ttl",
+				    optarg);
+				return 2;
+			}
+			if (ch == 1001)
+				opts.mb_interval = v > 86400 ? 86400 : (int)v;
+			else if (ch == 1002)
+				opts.mb_quota_count = v;
+			else if (ch == 1003)
+				opts.mb_quota_bytes = v;
+			else
+				opts.mb_ttl = v;
 			break;
 		}
 		case 'h':

@@ -86,6 +86,15 @@ wire_check(const struct wire_msg *m)
 		if (m->u.msg.ct == NULL && m->u.msg.ct_len != 0)
 			return ERR_INVAL;
 		return 0;
+	case WIRE_MBOX:
+	case WIRE_MBOX_REPLY:
+		if (m->u.mbox.a_len > WIRE_MBOX_A_MAX ||
+		    m->u.mbox.b_len > WIRE_MBOX_B_MAX)
+			return ERR_TOOBIG;
+		if ((m->u.mbox.a == NULL && m->u.mbox.a_len != 0) ||
+		    (m->u.mbox.b == NULL && m->u.mbox.b_len != 0))
+			return ERR_INVAL;
+		return 0;
 	}
 	return ERR_INVAL;
 }
@@ -160,6 +169,15 @@ wire_encode(const struct wire_msg *m, uint8_t *out, size_t cap, size_t *len)
 		msgpack_pack_uint64(&pk, m->u.msg.seq);
 		wire_pack_bin(&pk, m->u.msg.header, m->u.msg.header_len);
 		wire_pack_bin(&pk, m->u.msg.ct, m->u.msg.ct_len);
+		break;
+	case WIRE_MBOX:
+	case WIRE_MBOX_REPLY:
+		msgpack_pack_array(&pk, 5);
+		msgpack_pack_uint64(&pk, m->type);
+		msgpack_pack_uint64(&pk, m->u.mbox.op);
+		msgpack_pack_uint64(&pk, m->u.mbox.n);
+		wire_pack_bin(&pk, m->u.mbox.a, m->u.mbox.a_len);
+		wire_pack_bin(&pk, m->u.mbox.b, m->u.mbox.b_len);
 		break;
 	case WIRE_ACK:
 	case WIRE_RESUME:
@@ -311,6 +329,17 @@ wire_fields(const msgpack_object *el, uint32_t n, struct wire_msg *m,
 	case WIRE_RECEIPT:
 		return n == 2 ? wire_get_uint(&el[1], &m->u.receipt.seq) :
 		    ERR_PROTO;
+	case WIRE_MBOX:
+	case WIRE_MBOX_REPLY:
+		if (n != 5)
+			return ERR_PROTO;
+		if ((r = wire_get_uint(&el[1], &m->u.mbox.op)) != 0 ||
+		    (r = wire_get_uint(&el[2], &m->u.mbox.n)) != 0 ||
+		    (r = wire_get_bin(&el[3], &m->u.mbox.a, &m->u.mbox.a_len,
+		    WIRE_MBOX_A_MAX, pt, ptlen)) != 0)
+			return r;
+		return wire_get_bin(&el[4], &m->u.mbox.b, &m->u.mbox.b_len,
+		    WIRE_MBOX_B_MAX, pt, ptlen);
 	}
 	return WIRE_UNKNOWN;
 }
@@ -401,6 +430,16 @@ wire_equal(const struct wire_msg *a, const struct wire_msg *b)
 		return a->u.resume.next_expected == b->u.resume.next_expected;
 	case WIRE_RECEIPT:
 		return a->u.receipt.seq == b->u.receipt.seq;
+	case WIRE_MBOX:
+	case WIRE_MBOX_REPLY:
+		return a->u.mbox.op == b->u.mbox.op &&
+		    a->u.mbox.n == b->u.mbox.n &&
+		    a->u.mbox.a_len == b->u.mbox.a_len &&
+		    a->u.mbox.b_len == b->u.mbox.b_len &&
+		    (a->u.mbox.a_len == 0 || memcmp(a->u.mbox.a, b->u.mbox.a,
+		    a->u.mbox.a_len) == 0) &&
+		    (a->u.mbox.b_len == 0 || memcmp(a->u.mbox.b, b->u.mbox.b,
+		    a->u.mbox.b_len) == 0);
 	}
 	return 0;
 }
@@ -428,6 +467,10 @@ wire_type_name(uint64_t type)
 		return "RATCHET_RESET";
 	case WIRE_MSG:
 		return "MSG";
+	case WIRE_MBOX:
+		return "MBOX";
+	case WIRE_MBOX_REPLY:
+		return "MBOX_REPLY";
 	case WIRE_ACK:
 		return "ACK";
 	case WIRE_RESUME:

@@ -20,6 +20,10 @@
  *   32 RESUME             next_expected uint64
  *   33 RECEIPT            seq uint64 (read up to seq)
  *   34 TIMER              reserved, not implemented
+ *   60 MBOX               op uint, n uint64, a bin <= WIRE_MBOX_A_MAX,
+ *                         b bin <= WIRE_MBOX_B_MAX (a request to a mailbox)
+ *   61 MBOX_REPLY         the same fields (the mailbox's answer);
+ *                         ops and meanings: src/core/mbox.h, PROTOCOL.md 9
  *
  * Known types have exactly these fields: a missing or an extra field is a
  * protocol error (new fields go in new types, or behind a HELLO feature
@@ -48,7 +52,9 @@ enum wire_type {
 	WIRE_ACK = 31,
 	WIRE_RESUME = 32,
 	WIRE_RECEIPT = 33,
-	WIRE_TIMER = 34		/* reserved */
+	WIRE_TIMER = 34,	/* reserved */
+	WIRE_MBOX = 60,
+	WIRE_MBOX_REPLY = 61
 };
 
 enum wire_status {
@@ -65,6 +71,9 @@ enum wire_status {
 #define WIRE_HEADER_MAX		(WIRE_HEADER_LEN + 1 + 1184 + 1088)
 /* MSG ct: leaves room for the array, the type, seq, the header and padding. */
 #define WIRE_MAX_CT		(WARREN_MAX_FRAME - 64 - WIRE_HEADER_MAX)
+/* MBOX: a names a credential or a code; b carries one deposited blob. */
+#define WIRE_MBOX_A_MAX		64
+#define WIRE_MBOX_B_MAX		(WARREN_MAX_FRAME - 256)
 #define WIRE_FEATURES		0	/* HELLO feature bits we speak */
 
 /*
@@ -110,6 +119,14 @@ struct wire_msg {
 		struct {
 			uint64_t seq;
 		} receipt;
+		struct {
+			uint64_t op;
+			uint64_t n;
+			const uint8_t *a;	/* <= WIRE_MBOX_A_MAX */
+			size_t a_len;
+			const uint8_t *b;	/* <= WIRE_MBOX_B_MAX */
+			size_t b_len;
+		} mbox;		/* MBOX and MBOX_REPLY */
 	} u;
 };
 

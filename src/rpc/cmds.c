@@ -71,5 +71,16 @@ const struct rpc_cmd rpc_cmds[] = {
 	{ RPC_M_MESSAGES_UNREAD, RPC_F_UNLOCKED, "{limit?, mark_read?}",
 	    "unread messages from all contacts, oldest first",
 	    rpc_messages_unread },
+	{ RPC_M_MB_PAIR_CODE, RPC_F_UNLOCKED, "{}",
+	    "on a mailbox: a one-time code for its owner", rpc_mailbox_pair_code },
+	{ RPC_M_MB_PAIR, RPC_F_UNLOCKED, "{code}",
+	    "pair with your mailbox (runs in the background)",
+	    rpc_mailbox_pair },
+	{ RPC_M_MB_STATUS, RPC_F_UNLOCKED, "{}",
+	    "mailbox health: paired, reachable, last fetch, queued",
+	    rpc_mailbox_status },
+	{ RPC_M_MB_UNPAIR, RPC_F_UNLOCKED, "{}",
+	    "forget your mailbox and tell contacts to stop depositing",
+	    rpc_mailbox_unpair },
 };
 const size_t rpc_ncmds = sizeof rpc_cmds / sizeof rpc_cmds[0];

@@ -15,5 +15,7 @@ rpc_handler rpc_contacts_set_timer, rpc_settings_get, rpc_settings_set,
     rpc_passwd, rpc_export;
 rpc_handler rpc_contacts_verify;
 rpc_handler rpc_messages_unread, rpc_contacts_get;
+rpc_handler rpc_mailbox_pair_code, rpc_mailbox_pair, rpc_mailbox_status,
+    rpc_mailbox_unpair;
 
 #endif

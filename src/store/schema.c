@@ -108,6 +108,42 @@ static const char *const schema_migrations[] = {
 	"  data BLOB NOT NULL"			/* sealed */
 	");",
 
+	/*
+	 * 6 (mailbox): mailboxes (src/core/mbox*.c). On a mailbox node: credentials
+	 * (only a hash of each token) and the deposited blobs. On a user's
+	 * node: the paired mailbox and, per contact, the credential we gave
+	 * them and the one they gave us for theirs.
+	 */
+	"CREATE TABLE mb_creds ("
+	"  id INTEGER PRIMARY KEY,"
+	"  tag BLOB NOT NULL UNIQUE,"		/* BLAKE2b(token) */
+	"  role INTEGER NOT NULL,"		/* 1 owner, 2 depositor */
+	"  created INTEGER NOT NULL"
+	");"
+	"CREATE TABLE mb_blobs ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  cred INTEGER NOT NULL REFERENCES mb_creds(id) ON DELETE CASCADE,"
+	"  time INTEGER NOT NULL,"		/* s */
+	"  size INTEGER NOT NULL,"
+	"  data BLOB NOT NULL"			/* sealed (already opaque) */
+	");"
+	"CREATE INDEX mb_blobs_cred ON mb_blobs (cred);"
+	"CREATE TABLE mb_own ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  addr BLOB NOT NULL,"			/* sealed mailbox onion */
+	"  secret BLOB NOT NULL,"		/* sealed owner credential */
+	"  pair BLOB,"				/* sealed code while pairing */
+	"  last_fetch INTEGER"			/* s */
+	");"
+	"CREATE TABLE mb_peers ("
+	"  contact INTEGER PRIMARY KEY REFERENCES contacts(id) "
+	"    ON DELETE CASCADE,"
+	"  mine BLOB,"				/* sealed: the credential we gave */
+	"  granted INTEGER NOT NULL DEFAULT 0,"	/* 1 registered, 2 sent */
+	"  theirs BLOB,"			/* sealed: onion + credential */
+	"  dep_next INTEGER NOT NULL DEFAULT 0"	/* deposited below this seq */
+	");",
+
 	/* append new migrations here */
 };
 

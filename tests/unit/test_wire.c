@@ -586,6 +586,45 @@ test_wire_missing_extra(void)
 	CHECK_INT(decode_with(WIRE_HELLO, 2, f_bin32_u64), ERR_PROTO);
 }
 
+/* MBOX / MBOX_REPLY (mailboxes): both fields at their limits and over. */
+static void
+test_wire_mbox(void)
+{
+	static uint8_t buf[WARREN_MAX_FRAME], b[WIRE_MBOX_B_MAX + 1];
+	uint8_t a[WIRE_MBOX_A_MAX + 1];
+	struct wire_msg m, d;
+	size_t len;
+
+	memset(a, 0xa5, sizeof a);
+	memset(b, 0x5a, sizeof b);
+	memset(&m, 0, sizeof m);
+	m.type = WIRE_MBOX;
+	m.u.mbox.op = 3;
+	m.u.mbox.n = UINT64_MAX;
+	m.u.mbox.a = a;
+	m.u.mbox.a_len = WIRE_MBOX_A_MAX;
+	m.u.mbox.b = b;
+	m.u.mbox.b_len = WIRE_MBOX_B_MAX;
+	CHECK_INT(wire_encode(&m, buf, sizeof buf, &len), 0);
+	CHECK_INT(wire_decode(buf, len, &d), 0);
+	CHECK(wire_equal(&m, &d));
+	m.type = WIRE_MBOX_REPLY;
+	m.u.mbox.a_len = 0;
+	m.u.mbox.b_len = 0;
+	CHECK_INT(wire_encode(&m, buf, sizeof buf, &len), 0);
+	CHECK_INT(wire_decode(buf, len, &d), 0);
+	CHECK(wire_equal(&m, &d));
+	m.u.mbox.a_len = WIRE_MBOX_A_MAX + 1;
+	CHECK_INT(wire_encode(&m, buf, sizeof buf, &len), ERR_TOOBIG);
+	m.u.mbox.a_len = 0;
+	m.u.mbox.b_len = WIRE_MBOX_B_MAX + 1;
+	CHECK_INT(wire_encode(&m, buf, sizeof buf, &len), ERR_TOOBIG);
+	m.u.mbox.b = NULL;
+	m.u.mbox.b_len = 1;
+	CHECK_INT(wire_encode(&m, buf, sizeof buf, &len), ERR_INVAL);
+	CHECK_STR(wire_type_name(WIRE_MBOX), "MBOX");
+}
+
 static void
 test_wire_unknown(void)
 {
@@ -625,5 +664,6 @@ main(void)
 	RUN(test_wire_type_field);
 	RUN(test_wire_missing_extra);
 	RUN(test_wire_unknown);
+	RUN(test_wire_mbox);
 	return TEST_EXIT();
 }
