@@ -60,6 +60,12 @@
 #define RPC_M_CONTACTS_GET	"contacts.get"
 #define RPC_M_MESSAGES_UNREAD	"messages.unread"
 #define RPC_M_EXPORT		"daemon.export"
+#define RPC_M_FILES_SEND	"files.send"
+#define RPC_M_FILES_LIST	"files.list"
+#define RPC_M_FILES_ACCEPT	"files.accept"
+#define RPC_M_FILES_REJECT	"files.reject"
+#define RPC_M_FILES_CANCEL	"files.cancel"
+#define RPC_M_FILES_SAVE	"files.save"
 
 /* Events (params.type of an "event" notification). */
 #define RPC_EV_MESSAGE		"message.received"
@@ -79,5 +85,12 @@
 #define RPC_EV_SECURITY		"security.alert"
 #define RPC_EV_VERIFIED		"contact.verified"
 #define RPC_EV_INCOMPATIBLE	"contact.incompatible"
+#define RPC_EV_FILE_OFFERED	"file.offered"
+#define RPC_EV_FILE_PROGRESS	"file.progress"
+#define RPC_EV_FILE_COMPLETE	"file.complete"
+#define RPC_EV_FILE_SAVED	"file.saved"
+#define RPC_EV_FILE_CANCELLED	"file.cancelled"
+#define RPC_EV_FILE_FAILED	"file.failed"
+#define RPC_EV_FILE_STALLED	"file.stalled"
 
 #endif

@@ -17,6 +17,7 @@
 #include "warren/rpc.h"
 #include "core/api.h"
 #include "core/core.h"
+#include "core/files.h"
 #include "core/node.h"
 #include "core/plain.h"
 #include "net/wire.h"
@@ -566,9 +567,10 @@ api_settings_get(struct node *n, json_t **res, struct api_err *err)
 
 	(void)err;
 	(void)store_secret_get(n->st, "nick", &nick);
-	*res = json_pack("{s:s, s:b, s:b}", "nick", nick ? nick : "",
+	*res = json_pack("{s:s, s:b, s:b, s:I}", "nick", nick ? nick : "",
 	    "refuse_requests", n->refuse_requests, "read_receipts",
-	    n->read_receipts);
+	    n->read_receipts, "auto_accept_files", (json_int_t)(n->files !=
+	    NULL ? n->files->auto_accept : 0));
 	free(nick);
 	return 0;
 }
@@ -610,9 +612,13 @@ api_settings_set(struct node *n, const char *key, json_t *value,
 					c->prefs_pending = 1;
 			(void)node_txn(n);
 		}
+	} else if (strcmp(key, "auto_accept_files") == 0) {
+		if ((r = api_files_setting(n, value, err)) != 0)
+			return r;
 	} else
 		return api_fail(err, API_E_PARAMS, "unknown setting \"%.64s\" "
-		    "(nick, refuse_requests, read_receipts)", key);
+		    "(nick, refuse_requests, read_receipts, auto_accept_files)",
+		    key);
 	if ((r = node_commit(n)) != 0)
 		return db_fail(n, err, r);
 	return api_settings_get(n, res, err);

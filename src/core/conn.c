@@ -16,6 +16,7 @@
 #include "warren/limits.h"
 #include "warren/rpc.h"
 #include "core/core.h"
+#include "core/files.h"
 #include "core/plain.h"
 #include "net/listener.h"
 #include "net/peer.h"
@@ -79,20 +80,27 @@ pconn_free(struct pconn *pc)
 	free(pc);
 }
 
-/* An inbound stream from our onion service. */
+/* An inbound stream from our onion service: a peer or a file stream. */
 static void
 on_accept(struct listener *l, struct bufferevent *bev, void *arg)
 {
-	struct node *n = arg;
+	(void)l;
+	files_accept(arg, bev);
+}
+
+/* A peer connection; its first bytes may already be buffered. */
+void
+conn_accept_peer(struct node *n, struct bufferevent *bev)
+{
 	struct pconn *pc;
 
-	(void)l;
 	pc = pconn_new(n, 0, NULL);
 	if (peer_new_responder(&pc->peer, n->base, bev, n->id, &n->pcfg,
 	    &conn_cbs, pc) != 0) {
 		pconn_free(pc);
 		return;
 	}
+	bufferevent_trigger(bev, EV_READ, 0);
 	log_debug("peer: inbound connection");
 }
 

@@ -17,6 +17,7 @@
 #include "warren/limits.h"
 #include "warren/rpc.h"
 #include "core/core.h"
+#include "core/files.h"
 #include "core/plain.h"
 #include "crypto/ratchet.h"
 #include "net/mp_prescan.h"
@@ -410,6 +411,10 @@ delivery_on_plain(struct node *n, struct contact *c, uint64_t seq,
 				c->receipt_pending = 1;
 		}
 		return 0;
+	case PLAIN_FILE_OFFER:
+	case PLAIN_FILE_DONE:
+	case PLAIN_FILE_CANCEL:
+		return files_on_plain(n, c, seq, p);
 	}
 	return 0;	/* a kind from the future: nothing to show */
 }

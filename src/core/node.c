@@ -20,6 +20,7 @@
 #include "warren/limits.h"
 #include "warren/rpc.h"
 #include "core/core.h"
+#include "core/files.h"
 #include "core/node.h"
 #include "net/listener.h"
 #include "net/peer.h"
@@ -365,7 +366,8 @@ node_up(struct node *n)
 		return 0;
 	if ((r = node_load_identity(n)) != 0)
 		return r;
-	if ((r = contacts_load(n)) != 0 || (r = events_init(n)) != 0)
+	if ((r = contacts_load(n)) != 0 || (r = events_init(n)) != 0 ||
+	    (r = files_start(n)) != 0)
 		return r;
 	n->refuse_requests = 0;
 	{
@@ -431,6 +433,7 @@ node_down(struct node *n)
 	conn_goodbye_all(n);
 	node_flush(n);
 	conn_stop_all(n);
+	files_stop(n);
 	node_tor_leave(n);
 	n->tor_progress = 0;
 	n->tor_published = 0;

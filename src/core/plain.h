@@ -15,6 +15,9 @@
 #define PLAIN_TEXT	1	/* a message */
 #define PLAIN_TIMER	2	/* the conversation's timer changed to `timer` */
 #define PLAIN_PREFS	3	/* body "receipts=0|1": the sender's preference */
+#define PLAIN_FILE_OFFER	10	/* body: fileproto.h offer line */
+#define PLAIN_FILE_DONE		11	/* body: file id (hex); all verified */
+#define PLAIN_FILE_CANCEL	12	/* body: file id (hex)[ reason] */
 #define PLAIN_ID_LEN	16
 #define PLAIN_MAX_TIMER	(4 * 7 * 24 * 3600)	/* 4 weeks */
 

@@ -15,5 +15,7 @@ rpc_handler rpc_contacts_set_timer, rpc_settings_get, rpc_settings_set,
     rpc_passwd, rpc_export;
 rpc_handler rpc_contacts_verify;
 rpc_handler rpc_messages_unread, rpc_contacts_get;
+rpc_handler rpc_files_send, rpc_files_list, rpc_files_accept,
+    rpc_files_reject, rpc_files_cancel, rpc_files_save;
 
 #endif

@@ -33,6 +33,7 @@ static const struct {
 	{ "contacts", "ratchet", 0 },
 	{ "messages", "body", 1 },
 	{ "events", "data", 0 },
+	{ "files", "meta", 0 },
 };
 
 /* Log SQLite's message; ERR_DB. */

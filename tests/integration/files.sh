@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# files.sh -- file transfer on the private test network (issue 14): a text
+# file arrives, stays sealed in bob's data directory until saved and is
+# identical once saved; a FILES_MIB (default 20) MiB file survives two
+# SIGKILLs of the receiver and a restart of the sender, resumes, arrives
+# identical with no chunk sent more than twice; messages keep flowing
+# during the transfer; reject, cancel, auto-accept, and refusals.
+. "$(dirname "$0")/lib.bash"
+need_testnet
+MIB=${FILES_MIB:-20}
+
+node_start alice && node_start bob || exit 1
+wait_published alice && wait_published bob || { notok "onions published" "timeout"; exit 1; }
+check "alice and bob become contacts" befriend alice bob
+
+# file_field NODE ID FIELD: one field of a transfer in NODE's files.list.
+file_field() {
+	json "$1" files | python3 -c '
+import json, sys
+for f in json.load(sys.stdin):
+    if f["file"] == int(sys.argv[1]):
+        print(f[sys.argv[2]] if f[sys.argv[2]] is not None else "")' "$2" "$3"
+}
+# in_id NODE NAME: the id of the newest incoming transfer of that name.
+in_id() {
+	json "$1" files | python3 -c '
+import json, sys
+ids = [f["file"] for f in json.load(sys.stdin)
+       if f["dir"] == "in" and f["filename"] == sys.argv[1]]
+print(max(ids) if ids else "")' "$2"
+}
+has_in() { [ -n "$(in_id "$1" "$2")" ]; }
+state_is() { [ "$(file_field "$1" "$2" state)" = "$3" ]; }
+bytes_over() { [ "$(file_field "$1" "$2" bytes)" -gt "$3" ] 2>/dev/null; }
+sent_id() { json "$1" send-file "$2" "$3" | python3 -c 'import json,sys; print(json.load(sys.stdin)["file"])'; }
+
+# latency NAME N: send N messages alice -> bob one at a time, each when the
+# last has arrived (bob's message.received event); prints the median ms.
+rpc_py
+latency() {
+	PYTHONPATH=$T python3 - "$T/alice/warren.sock" "$T/bob/warren.sock" "$1" "$2" <<'PYEOF'
+import sys, time
+from rpc import Rpc
+a, b, name, n = Rpc(sys.argv[1]), Rpc(sys.argv[2], timeout=120), sys.argv[3], int(sys.argv[4])
+b.call("events.subscribe")
+lat = []
+for i in range(n):
+    text = "%s %d" % (name, i)
+    t0 = time.monotonic()
+    a.call("messages.send", {"contact": a.call("contacts.list")["contacts"][0]["address"], "text": text})
+    while True:
+        m = b.recv()
+        p = m.get("params") or {}
+        if p.get("type") == "message.received" and p["data"]["text"] == text:
+            break
+    lat.append((time.monotonic() - t0) * 1000)
+lat.sort()
+print(int(lat[len(lat) // 2]))
+PYEOF
+}
+idle_p50=$(latency idle 10)
+
+# --- a text file: sealed at rest until saved
+MARK="warren-file-marker-$RANDOM$RANDOM-plaintext"
+for i in $(seq 1 2000); do echo "$MARK line $i"; done >"$T/notes.txt"
+a_txt=$(sent_id alice bob "$T/notes.txt")
+[ -n "$a_txt" ] && ok "alice offers a text file" || notok "alice offers a text file" "no id"
+check "bob sees the offer" wait_until 60 has_in bob notes.txt
+b_txt=$(in_id bob notes.txt)
+check "the offer waits for bob (auto-accept is off)" state_is bob "$b_txt" offered
+w bob log alice --no-mark-read | grep -q "notes.txt" && ok "the offer is in the conversation" ||
+    notok "the offer is in the conversation" "no note"
+w bob accept-file "$b_txt" >/dev/null
+check "the text file arrives complete" wait_until 120 state_is bob "$b_txt" complete
+check "alice sees it complete" wait_until 60 state_is alice "$a_txt" complete
+if grep -rqa -- "$MARK" "$T/bob" || strings -a -n 8 "$T"/bob/*.db* "$T"/bob/files/* 2>/dev/null | grep -q -- "$MARK"; then
+	notok "nothing of the content is in bob's data directory before saving" "found"
+else
+	ok "nothing of the content is in bob's data directory before saving"
+fi
+w bob save-file "$b_txt" "$T/got.txt" >/dev/null
+cmp -s "$T/notes.txt" "$T/got.txt" && ok "the saved text file is identical" ||
+    notok "the saved text file is identical" "differs"
+check "bob's sealed copy is gone after saving" test ! -e "$T/bob/files/$b_txt.part"
+w bob save-file "$b_txt" "$T/got2.txt" >/dev/null 2>&1 &&
+    notok "a saved file cannot be saved twice" "saved again" || ok "a saved file cannot be saved twice"
+
+# --- the big file: kills and restarts
+head -c $((MIB * 1024 * 1024)) /dev/urandom >"$T/big.bin"
+a_big=$(sent_id alice bob "$T/big.bin")
+check "bob sees the big offer" wait_until 60 has_in bob big.bin
+b_big=$(in_id bob big.bin)
+size=$((MIB * 1024 * 1024))
+start=$SECONDS
+w bob accept-file "$b_big" >/dev/null
+check "the transfer gets going" wait_until 120 bytes_over bob "$b_big" $((size / 20))
+# Messages during the transfer: they arrive (the latency is printed, not
+# judged: timings never decide a test).
+busy_p50=$(latency during 10)
+[ -n "$busy_p50" ] && ok "messages arrive during the transfer" || notok "messages arrive during the transfer" "none"
+echo "# message latency p50: idle ${idle_p50} ms, during the transfer ${busy_p50} ms (bytes then: $(file_field bob "$b_big" bytes))"
+check "the transfer goes on" wait_until 120 bytes_over bob "$b_big" $((size / 5))
+node_kill bob
+node_start bob || exit 1
+check "after a SIGKILL bob resumes" wait_until 180 bytes_over bob "$b_big" $((size * 2 / 5))
+node_kill bob
+node_start bob || exit 1
+check "after a second SIGKILL bob resumes" wait_until 180 bytes_over bob "$b_big" $((size * 3 / 5))
+node_stop alice
+node_start alice || exit 1
+check "the big file completes after alice restarts" wait_until 300 state_is bob "$b_big" complete
+echo "# $MIB MiB with 2 receiver kills and 1 sender restart: $((SECONDS - start)) s"
+mkdir -p "$T/out" && w bob save-file "$b_big" "$T/out" >/dev/null
+[ "$(sha256sum <"$T/big.bin")" = "$(sha256sum <"$T/out/big.bin" 2>/dev/null)" ] &&
+    ok "the big file is identical (sha256)" || notok "the big file is identical (sha256)" "differs"
+check "alice sees the big file complete" wait_until 60 state_is alice "$a_big" complete
+sent=$(file_field alice "$a_big" chunks_sent)
+chunks=$(( (size + 65535) / 65536 ))
+[ -n "$sent" ] && [ "$sent" -le $((chunks * 2)) ] && ok "no chunk sent more than twice ($sent sent for $chunks)" ||
+    notok "no chunk sent more than twice" "$sent sent for $chunks"
+exit $FAILED
