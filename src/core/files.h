@@ -109,6 +109,8 @@ int files_set_auto_accept(struct node *, const char *value);
 void files_accept(struct node *, struct bufferevent *);
 /* Start (or restart) pulling an incoming transfer. */
 void xfer_pull(struct xfer *);
+/* Tor became ready: start waiting pulls now. */
+void files_kick(struct node *);
 /* Stop pulling (no state change). */
 void xfer_halt(struct xfer *);
 /* Close the streams serving an outgoing transfer. */

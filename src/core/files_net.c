@@ -120,6 +120,18 @@ serve_fill(struct bufferevent *bev, void *arg)
 	sodium_memzero(fs->pt, FILE_CHUNK);
 }
 
+/* The receiver says nothing after its request: more is a violation. */
+static void
+serve_drain(struct bufferevent *bev, void *arg)
+{
+	struct evbuffer *in = bufferevent_get_input(bev);
+
+	if (evbuffer_get_length(in) > 0) {
+		log_info("file stream: bytes after the open request");
+		serve_free(arg);
+	}
+}
+
 /* The receiver closed, or the stream broke. */
 static void
 serve_event(struct bufferevent *bev, short what, void *arg)
@@ -235,7 +247,9 @@ serve_open(struct fserve *fs, const uint8_t *req)
 	    first);
 	bufferevent_write(fs->bev, &ok, 1);
 	bufferevent_setwatermark(fs->bev, EV_WRITE, FILE_OUTBUF / 2, 0);
-	bufferevent_setcb(fs->bev, NULL, serve_fill, serve_event, fs);
+	/* Reading only to notice the receiver's close. */
+	bufferevent_setcb(fs->bev, serve_drain, serve_fill, serve_event, fs);
+	bufferevent_enable(fs->bev, EV_READ);
 	serve_fill(fs->bev, fs);
 }
 
@@ -520,6 +534,8 @@ pull_connected(struct bufferevent *bev, int err, uint8_t rep,
 	sodium_memzero(tok, sizeof tok);
 	bufferevent_setcb(bev, pull_read, NULL, pull_event, x);
 	bufferevent_set_timeouts(bev, &tv, NULL);
+	/* At most two records buffered: tor waits while we store. */
+	bufferevent_setwatermark(bev, EV_READ, 0, 2 * (4 + FILE_REC_MAX));
 	bufferevent_write(bev, req, sizeof req);
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
 	log_info("file %lld: receiving from chunk %" PRIu64, (long long)x->row,
@@ -550,6 +566,24 @@ pull_retry(struct xfer *x)
 	if (x->timer == NULL)
 		x->timer = evtimer_new(x->node->base, pull_timer, x);
 	evtimer_add(x->timer, &tv);
+}
+
+/* Tor is ready (again): pull what waits, without the backoff. */
+void
+files_kick(struct node *n)
+{
+	struct xfer *x;
+
+	if (n->files == NULL)
+		return;
+	for (x = n->files->xfers; x != NULL; x = x->next)
+		if (x->dir == 1 && x->state == FS_TRANSFERRING &&
+		    x->bev == NULL && x->dialing == NULL) {
+			x->backoff = 0;
+			if (x->timer != NULL)
+				evtimer_del(x->timer);
+			xfer_pull(x);
+		}
 }
 
 void

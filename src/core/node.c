@@ -218,6 +218,7 @@ node_dial_all(struct node *n)
 	for (c = n->contacts; c != NULL; c = c->next)
 		if (c->state == CONTACT_MUTUAL || conn_wanted(n, c))
 			conn_kick(n, c);
+	files_kick(n);
 }
 
 /* 1 while an imported store has not yet seen its onion up (--import). */
