@@ -222,7 +222,7 @@ _warren()
 		;;
 	send-file)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W '--wait' -- "$cur"))
+			COMPREPLY=($(compgen -W '--wait --expire' -- "$cur"))
 		elif ((argn == 1)); then
 			COMPREPLY=($(compgen -W "$(_warren_contacts contacts)" \
 			    -- "$cur"))

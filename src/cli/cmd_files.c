@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/client.h"
+#include "util/duration.h"
 
 /* A string member or "". */
 static const char *
@@ -95,7 +96,7 @@ follow(struct cli *cli, long long id)
 	const char *m;
 	int rc = EXIT_OK, done = 0;
 
-	if (!isatty(STDERR_FILENO) || cli->json)
+	if (!isatty(STDERR_FILENO) || !isatty(STDOUT_FILENO) || cli->json)
 		return EXIT_OK;
 	fprintf(stderr, "(Ctrl-C leaves; the transfer goes on in warrend)\n");
 	/* The whole log: this file's events may have started already. */
@@ -134,26 +135,38 @@ cmd_send_file(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "wait", no_argument, NULL, 'w' },
+		{ "expire", required_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cli_args a = { 0, 0 };
-	json_t *r;
+	json_t *r, *p;
 	char *path, sz[32];
 	int ch, wait = 0;
 	long long id;
+	long expire = -1;
 
-	while ((ch = cli_getopt(&a, &argc, argv, "w", opts)) != -1) {
-		if (ch != 'w')
+	while ((ch = cli_getopt(&a, &argc, argv, "we:", opts)) != -1) {
+		if (ch == 'w')
+			wait = 1;
+		else if (ch == 'e' && duration_parse(optarg, &expire) == 0 &&
+		    (expire == 0 || expire >= 30))
+			continue;
+		else {
+			if (ch == 'e')
+				fprintf(stderr, "warren: --expire takes off or "
+				    "30s to 4w (e.g. 90s, 5m, 1.5h, 1d, 1w)\n");
 			return cli_usage(cli_find("send-file"), stderr);
-		wait = 1;
+		}
 	}
 	if (argc != 3)
 		return cli_usage(cli_find("send-file"), stderr);
 	cli_utf8(cli, "the contact", argv[1]);
 	path = abs_path(cli, argv[2], 1);
 	cli_utf8(cli, "the path", path);
-	r = cli_call(cli, "files.send", json_pack("{s:s, s:s}", "contact",
-	    argv[1], "path", path));
+	p = json_pack("{s:s, s:s}", "contact", argv[1], "path", path);
+	if (expire >= 0)
+		json_object_set_new(p, "expire", json_integer(expire));
+	r = cli_call(cli, "files.send", p);
 	free(path);
 	id = jint(r, "file");
 	if (cli->json)
@@ -164,7 +177,7 @@ cmd_send_file(struct cli *cli, int argc, char **argv)
 		    sz);
 	}
 	json_decref(r);
-	return wait || isatty(STDERR_FILENO) ? follow(cli, id) : EXIT_OK;
+	return wait || isatty(STDOUT_FILENO) ? follow(cli, id) : EXIT_OK;
 }
 
 /* warren files */

@@ -86,14 +86,18 @@ const struct cli_cmd cli_cmds[] = {
 	{ "unread", "[--limit N] [--no-mark-read]", "the same as receive",
 	    "Another name for 'warren receive' (see 'warren help receive').\n",
 	    cmd_receive },
-	{ "send-file", "[--wait] CONTACT PATH", "offer a file",
+	{ "send-file", "[--expire DURATION] [--wait] CONTACT PATH",
+	    "offer a file",
 	    "The offer (name, size, type, content hash and the file's key)\n"
 	    "goes to CONTACT as a message; the file itself moves on its own\n"
 	    "tor stream once they accept, encrypted and verified chunk by\n"
 	    "chunk, and resumes where it stopped after a disconnect or a\n"
 	    "restart. Keep PATH unchanged until it is sent. On a terminal\n"
 	    "(or with --wait) a progress bar follows the transfer; Ctrl-C\n"
-	    "leaves it running in warrend.\n", cmd_send_file },
+	    "leaves it running in warrend. --expire (30s .. 4w, or off)\n"
+	    "makes the transfer, its data and its note disappear on both\n"
+	    "sides that long after the offer; default: the conversation's\n"
+	    "timer.\n", cmd_send_file },
 	{ "files", "", "list file transfers",
 	    "Each transfer with its id, direction (-> out, <- in), state\n"
 	    "(offered, transferring, complete, saved, cancelled, rejected,\n"

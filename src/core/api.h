@@ -70,7 +70,7 @@ int api_passwd(struct node *, const char *old, const char *new, int rotate,
     json_t **, struct api_err *);
 /* api_files.c */
 int api_files_send(struct node *, const char *who, const char *path,
-    json_t **, struct api_err *);
+    int64_t expire, json_t **, struct api_err *);
 int api_files_list(struct node *, json_t **, struct api_err *);
 int api_files_accept(struct node *, json_int_t id, const char *path,
     json_t **, struct api_err *);

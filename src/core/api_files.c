@@ -71,7 +71,7 @@ hash_fd(int fd, uint8_t out[FILE_HASH_LEN], uint64_t size)
 /* files.send {contact, path} */
 int
 api_files_send(struct node *n, const char *who, const char *path,
-    json_t **res, struct api_err *err)
+    int64_t expire, json_t **res, struct api_err *err)
 {
 	struct contact *c;
 	struct xfer *x;
@@ -128,21 +128,26 @@ api_files_send(struct node *n, const char *who, const char *path,
 		free(x);
 		return api_fail(err, API_E_PARAMS, "cannot read %s", path);
 	}
+	x->ttl = (uint32_t)(expire >= 0 ? expire : c->timer);
+	if (x->ttl > 0)
+		x->expires = x->created + (int64_t)x->ttl * 1000;
 	if ((r = node_txn(n)) != 0 || (r = file_offer_encode(&x->off, line,
-	    sizeof line, &len)) != 0 || (r = xfer_insert(x)) != 0)
+	    sizeof line, &len)) != 0 || (r = core_next_id(n, "files",
+	    &x->row)) != 0)
+		goto fail;
+	snprintf(note, sizeof note, "you offered file %lld: %s (%" PRIu64
+	    " bytes)", (long long)x->row, x->off.name, x->off.size);
+	if ((r = xfer_note(x, c, note)) != 0 || (r = xfer_insert(x)) != 0)
 		goto fail;
 	x->next = n->files->xfers;
 	n->files->xfers = x;
 	x = NULL;
-	r = delivery_send_control(n, c, PLAIN_FILE_OFFER, line, 0);
+	r = delivery_send_control(n, c, PLAIN_FILE_OFFER, line,
+	    n->files->xfers->ttl);
 	sodium_memzero(line, sizeof line);
-	if (r != 0)
+	if (r != 0 || (r = node_commit(n)) != 0)
 		goto fail;
 	x = n->files->xfers;
-	snprintf(note, sizeof note, "you offered file %lld: %s (%" PRIu64
-	    " bytes)", (long long)x->row, x->off.name, x->off.size);
-	if ((r = message_note(n, c, note)) != 0 || (r = node_commit(n)) != 0)
-		goto fail;
 	conn_kick(n, c);
 	*res = xfer_json(x);
 	return 0;

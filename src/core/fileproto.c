@@ -83,14 +83,19 @@ file_offer_encode(const struct file_offer *o, char *out, size_t cap,
 	return 0;
 }
 
-/* One space-terminated field of exactly want hex digits. */
+/* One space-terminated field of exactly want lower-case hex digits. */
 static int
 offer_hex(const char **p, const char *end, uint8_t *out, size_t outlen)
 {
-	size_t bin_len;
+	size_t bin_len, i;
 
 	if ((size_t)(end - *p) < outlen * 2 + 1 || (*p)[outlen * 2] != ' ')
 		return ERR_PROTO;
+	/* One spelling only: what decodes re-encodes to the same bytes. */
+	for (i = 0; i < outlen * 2; i++)
+		if (!(((*p)[i] >= '0' && (*p)[i] <= '9') ||
+		    ((*p)[i] >= 'a' && (*p)[i] <= 'f')))
+			return ERR_PROTO;
 	if (sodium_hex2bin(out, outlen, *p, outlen * 2, NULL, &bin_len,
 	    NULL) != 0 || bin_len != outlen)
 		return ERR_PROTO;

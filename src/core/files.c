@@ -109,12 +109,13 @@ xfer_insert(struct xfer *x)
 	size_t mlen;
 	int r;
 
-	if ((r = core_next_id(n, "files", &x->row)) != 0)
+	if (x->row == 0 && (r = core_next_id(n, "files", &x->row)) != 0)
 		return r;
 	if ((r = xfer_meta(x, &meta, &mlen)) != 0)
 		return r;
 	s = core_prep(n, "INSERT INTO files (id, contact, dir, state, fid, "
-	    "size, done, created, meta) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)");
+	    "size, done, created, meta, expires_at, note) VALUES (?, ?, ?, ?, "
+	    "?, ?, 0, ?, ?, ?, ?)");
 	if (s == NULL) {
 		free(meta);
 		return ERR_DB;
@@ -127,8 +128,30 @@ xfer_insert(struct xfer *x)
 	sqlite3_bind_int64(s, 6, (sqlite3_int64)x->off.size);
 	sqlite3_bind_int64(s, 7, x->created);
 	sqlite3_bind_blob(s, 8, meta, (int)mlen, SQLITE_TRANSIENT);
+	if (x->expires > 0)
+		sqlite3_bind_int64(s, 9, x->expires);
+	else
+		sqlite3_bind_null(s, 9);
+	sqlite3_bind_int64(s, 10, x->note);
 	free(meta);
 	return core_step(n, s);
+}
+
+/* The note, which carries the timer; events quote it (and go with it). */
+int
+xfer_note(struct xfer *x, struct contact *c, const char *text)
+{
+	return message_insert(x->node, c, 2, -1, MSG_NOTE, text, strlen(text),
+	    0, x->ttl, &x->note);
+}
+
+/* An event about x, deleted with its note when that disappears. */
+static int
+xfer_emit(struct xfer *x, const char *type, json_t *data)
+{
+	if (x->note > 0 && x->ttl > 0)
+		return event_emit_msg(x->node, type, data, x->note);
+	return event_emit(x->node, type, data);
 }
 
 /* Write state, counters and meta (a save path may have changed). */
@@ -204,7 +227,7 @@ xfer_set_state(struct xfer *x, int state, const char *error)
 		return r;
 	if (ev[state] == NULL)
 		return 0;
-	return event_emit(x->node, ev[state], xfer_json(x));
+	return xfer_emit(x, ev[state], xfer_json(x));
 }
 
 /* A file.progress event, at most every FILE_PROGRESS_MS. */
@@ -231,7 +254,7 @@ xfer_progress(struct xfer *x, uint64_t bytes, int force)
 	    "rate", (json_int_t)rate, "eta", (json_int_t)(rate > 0 ?
 	    (double)(x->off.size - bytes) / rate : -1));
 	if (node_txn(x->node) == 0)
-		(void)event_emit(x->node, RPC_EV_FILE_PROGRESS, j);
+		(void)xfer_emit(x, RPC_EV_FILE_PROGRESS, j);
 	else
 		json_decref(j);
 }
@@ -454,6 +477,8 @@ files_on_offer(struct node *n, struct contact *c, const struct plain *p)
 	x = xcalloc(1, sizeof *x);
 	x->node = n;
 	x->part_fd = -1;
+	/* Our floor applies, as for messages (delivery.c). */
+	x->ttl = p->timer > 0 && p->timer < 30 ? 30 : p->timer;
 	if ((r = file_offer_decode(p->body, p->body_len, &x->off)) != 0) {
 		why = r == ERR_TOOBIG ? "it is larger than 1 TiB" :
 		    r == ERR_INVAL ? "its name is not a plain file name" :
@@ -462,12 +487,14 @@ files_on_offer(struct node *n, struct contact *c, const struct plain *p)
 		    (long long)c->id, why);
 		snprintf(line, sizeof line, "a file offer was refused: %s",
 		    why);
+		x->row = 0;
+		r = xfer_note(x, c, line);
+		if (r == 0)
+			r = xfer_emit(x, RPC_EV_FILE_FAILED, json_pack("{s:s, "
+			    "s:s, s:s}", "contact", c->onion, "dir", "in",
+			    "error", line));
 		xfer_free(x);
-		if ((r = message_note(n, c, line)) != 0)
-			return r;
-		return event_emit(n, RPC_EV_FILE_FAILED, json_pack("{s:s, "
-		    "s:s, s:s}", "contact", c->onion, "dir", "in", "error",
-		    line));
+		return r;
 	}
 	for (o = n->files->xfers; o != NULL; o = o->next)
 		if (o->dir == 1 && memcmp(o->off.id, x->off.id,
@@ -479,16 +506,21 @@ files_on_offer(struct node *n, struct contact *c, const struct plain *p)
 	x->dir = 1;
 	x->state = FS_OFFERED;
 	x->created = node_now_ms();
-	if ((r = xfer_insert(x)) != 0) {
+	if (x->ttl > 0)
+		x->expires = x->created + (int64_t)x->ttl * 1000;
+	if ((r = core_next_id(n, "files", &x->row)) != 0) {
+		xfer_free(x);
+		return r;
+	}
+	snprintf(line, sizeof line, "file %lld offered: %s (%" PRIu64
+	    " bytes)", (long long)x->row, x->off.name, x->off.size);
+	if ((r = xfer_note(x, c, line)) != 0 || (r = xfer_insert(x)) != 0) {
 		xfer_free(x);
 		return r;
 	}
 	x->next = n->files->xfers;
 	n->files->xfers = x;
-	snprintf(line, sizeof line, "file %lld offered: %s (%" PRIu64
-	    " bytes)", (long long)x->row, x->off.name, x->off.size);
-	if ((r = message_note(n, c, line)) != 0 ||
-	    (r = event_emit(n, RPC_EV_FILE_OFFERED, xfer_json(x))) != 0)
+	if ((r = xfer_emit(x, RPC_EV_FILE_OFFERED, xfer_json(x))) != 0)
 		return r;
 	if (n->files->auto_accept > 0 && x->off.size <=
 	    n->files->auto_accept && files_accept_xfer(x, NULL) != 0)
@@ -616,6 +648,10 @@ files_load_row(struct node *n, sqlite3_stmt *s)
 	x->state = sqlite3_column_int(s, 3);
 	x->sent = (uint64_t)sqlite3_column_int64(s, 4);
 	x->created = sqlite3_column_int64(s, 5);
+	x->expires = sqlite3_column_int64(s, 7);	/* NULL reads 0 */
+	x->note = sqlite3_column_int64(s, 8);
+	if (x->expires > 0)
+		x->ttl = 1;	/* only "it has one": its events go with it */
 	if (store_unseal(n->st, "files", "meta", x->row,
 	    sqlite3_column_blob(s, 6), (size_t)sqlite3_column_bytes(s, 6),
 	    &meta, &mlen) != 0 || (nl = memchr(meta, '\n', mlen)) == NULL ||
@@ -654,8 +690,8 @@ files_start(struct node *n)
 	if (store_setting_get(n->st, "auto_accept_files", &v) == 0)
 		(void)files_set_auto_accept(n, v);
 	free(v);
-	s = core_prep(n, "SELECT id, contact, dir, state, done, created, meta "
-	    "FROM files ORDER BY id");
+	s = core_prep(n, "SELECT id, contact, dir, state, done, created, meta, "
+	    "expires_at, note FROM files ORDER BY id");
 	if (s == NULL)
 		return ERR_DB;
 	tail = &n->files->xfers;
@@ -713,4 +749,36 @@ files_drop_contact(struct node *n, int64_t contact)
 		sqlite3_bind_int64(s, 1, contact);
 		(void)core_step(n, s);
 	}
+}
+
+/* Delete transfers whose time is up, with their data (inside node_txn). */
+int
+files_expire(struct node *n, int64_t now)
+{
+	struct xfer **xp, *x;
+	sqlite3_stmt *s;
+	int k = 0;
+
+	if (n->files == NULL)
+		return 0;
+	for (xp = &n->files->xfers; (x = *xp) != NULL;) {
+		/* Its note goes at the same time, give or take a second. */
+		if (x->expires == 0 || x->expires > now + 1000) {
+			xp = &x->next;
+			continue;
+		}
+		if (x->dir == 1) {
+			xfer_halt(x);
+			xfer_discard(x);
+		} else
+			files_unserve(n, x);
+		if ((s = core_prep(n, "DELETE FROM files WHERE id = ?")) != NULL) {
+			sqlite3_bind_int64(s, 1, x->row);
+			(void)core_step(n, s);
+		}
+		*xp = x->next;
+		xfer_free(x);
+		k++;
+	}
+	return k;
 }

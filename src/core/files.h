@@ -50,6 +50,9 @@ struct xfer {
 	uint64_t done;			/* in: chunks verified and stored */
 	uint64_t sent;			/* out: chunks written to streams */
 	int64_t created;
+	int64_t expires;		/* ms; 0 = kept (disappearing: timer) */
+	int64_t note;			/* its note in the conversation, or 0 */
+	uint32_t ttl;			/* seconds, for its note (0 = kept) */
 
 	/* Receiver runtime. */
 	struct socks_req *dialing;
@@ -84,6 +87,10 @@ int files_on_plain(struct node *, struct contact *, uint64_t seq,
     const struct plain *);
 /* The contact is gone: forget its transfers (rows go with ON DELETE). */
 void files_drop_contact(struct node *, int64_t contact);
+/* Delete transfers whose time is up (expiry.c); how many. */
+int files_expire(struct node *, int64_t now);
+/* Write x's note into c's conversation (with x->ttl). */
+int xfer_note(struct xfer *, struct contact *, const char *text);
 struct xfer *files_find(struct node *, int64_t row);
 int xfer_set_state(struct xfer *, int state, const char *error);
 /* Store state, counters and meta (opens node_txn). */

@@ -18,14 +18,22 @@ rpc_files_send(struct rpc_client *cl, struct node *n, json_t *p,
     json_t **res, struct rpc_error *err)
 {
 	struct api_err ae;
-	static const char *const keys[] = { "contact", "path", NULL };
+	static const char *const keys[] = { "contact", "path", "expire",
+	    NULL };
 	const char *who, *path;
+	json_int_t expire;
 
 	if (param_only(p, keys, err) != 0 ||
 	    param_str(p, "contact", 1, 256, &who, err) != 0 ||
-	    param_str(p, "path", 1, PATH_MAX_LEN, &path, err) != 0)
+	    param_str(p, "path", 1, PATH_MAX_LEN, &path, err) != 0 ||
+	    param_int(p, "expire", 0, 0, 4 * 7 * 24 * 3600, -1, &expire,
+	    err) != 0)
 		return -1;
-	return rpc_api(err, &ae, api_files_send(n, who, path, res, &ae));
+	if (expire > 0 && expire < 30)
+		return rpc_fail(err, RPC_E_PARAMS, "expire is 0 (keep) or from "
+		    "30 seconds to 4 weeks");
+	return rpc_api(err, &ae, api_files_send(n, who, path, expire, res,
+	    &ae));
 }
 
 /* files.list */

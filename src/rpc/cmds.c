@@ -71,7 +71,7 @@ const struct rpc_cmd rpc_cmds[] = {
 	{ RPC_M_MESSAGES_UNREAD, RPC_F_UNLOCKED, "{limit?, mark_read?}",
 	    "unread messages from all contacts, oldest first",
 	    rpc_messages_unread },
-	{ RPC_M_FILES_SEND, RPC_F_UNLOCKED, "{contact, path}",
+	{ RPC_M_FILES_SEND, RPC_F_UNLOCKED, "{contact, path, expire?}",
 	    "offer a file (absolute path); returns its id at once",
 	    rpc_files_send },
 	{ RPC_M_FILES_LIST, RPC_F_UNLOCKED, "{}",

@@ -112,7 +112,8 @@ static const char *const schema_migrations[] = {
 	"  size INTEGER NOT NULL,"
 	"  done INTEGER NOT NULL DEFAULT 0,"	/* chunks sent (out) */
 	"  created INTEGER NOT NULL,"		/* ms */
-	"  expires_at INTEGER,"			/* ms, reserved */
+	"  expires_at INTEGER,"			/* ms: disappears then */
+	"  note INTEGER,"			/* messages.id of its note */
 	"  meta BLOB NOT NULL"			/* sealed offer + path */
 	");"
 	"CREATE INDEX files_contact ON files (contact);",

@@ -9,12 +9,15 @@ Prints one machine-readable line per case:
   bench=files impl=warren size_mib=10 seconds=... mib_per_s=... stream_seconds=...
   bench=files ratio=warren/raw-tor size_mib=10 mib_per_s=...
   bench=files impl=warren case=rss size_mib=100 sender_rss_kib=... receiver_rss_kib=...
+  bench=files impl=warren case=latency n=20 idle_p50_ms=... during_p50_ms=... ratio=...
 
 warren's seconds run from files.send (hashing the source, the offer in the
 ratchet, auto-accept) to file.complete at the receiver (every chunk stored
 and the whole content verified against the hash); stream_seconds from the
 first file.progress event to file.complete. RSS is the peak VmRSS of each
-warrend sampled every 0.1 s during the largest transfer.
+warrend sampled every 0.1 s during the largest transfer. Latency: messages
+sent one at a time (send call to bob's message.received), idle and then
+during the largest transfer.
 
 Usage: bench_files.py --build BUILD_DIR --testnet NET_DIR [--sizes 10,100]
 Timings are measurements, never pass/fail.
@@ -34,6 +37,26 @@ def rss_kib(pid):
     except OSError:
         pass
     return 0
+
+
+def latency(ra, B, bon, n, tag):
+    sub = Rpc(B + "/warren.sock")
+    sub.call("events.subscribe")
+    lat = []
+    for i in range(n):
+        text = "%s %d" % (tag, i)
+        t0 = time.time()
+        ra.call("messages.send", contact=bon, text=text)
+        while True:
+            ev = sub.next()
+            p = ev.get("params", {}) if ev else die("event stream closed")
+            if p.get("type") == "message.received" and \
+               p["data"].get("text") == text:
+                break
+        lat.append(time.time() - t0)
+    sub.close()
+    lat.sort()
+    return lat[len(lat) // 2] * 1000
 
 
 def raw_bulk(net, work, alice_dir, sizes):
@@ -142,6 +165,7 @@ def main():
         wait(lambda: ra.call("contacts.list")["contacts"][0]["outbox"] == 0,
              120, "warm-up delivered")
         rb.call("settings.set", key="auto_accept_files", value="2G")
+        idle = latency(ra, B, bon, 20, "idle")
 
         raw = raw_bulk(a.testnet, work, A, sizes)
         for mib in sizes:
@@ -168,6 +192,13 @@ def main():
             th.start()
             t0 = time.time()
             ra.call("files.send", contact=bon, path=path)
+            busy = []
+            if mib == max(sizes):
+                def measure():
+                    busy.append(latency(Rpc(A + "/warren.sock"), B, bon, 20,
+                                        "busy"))
+                lt = threading.Thread(target=measure, daemon=True)
+                lt.start()
             first = None
             while True:
                 ev = sub.next()
@@ -191,6 +222,11 @@ def main():
             print("bench=files ratio=warren/raw-tor size_mib=%d "
                   "mib_per_s=%.2f" % (mib, raw[mib] / dt), flush=True)
             if mib == max(sizes):
+                lt.join(120)
+                if busy:
+                    print("bench=files impl=warren case=latency n=20 "
+                          "idle_p50_ms=%.0f during_p50_ms=%.0f ratio=%.2f"
+                          % (idle, busy[0], busy[0] / idle), flush=True)
                 print("bench=files impl=warren case=rss size_mib=%d "
                       "sender_rss_kib=%d receiver_rss_kib=%d"
                       % (mib, peak[0], peak[1]), flush=True)

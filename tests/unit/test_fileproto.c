@@ -97,6 +97,9 @@ offer_hostile(void)
 	    ERR_PROTO);
 	CHECK_INT(dec(FILE_OFFER_PREFIX "0001 1 " Z64 " " Z64 " a/b x", &o),
 	    ERR_PROTO);
+	/* Upper-case hex (found by fuzz_fileproto: not canonical). */
+	CHECK_INT(dec(FILE_OFFER_PREFIX "000102030405060708090A0b0c0d0e0f 1 "
+	    Z64 " " Z64 " a/b x", &o), ERR_PROTO);
 	CHECK_INT(dec("warren-file/2 " ID32 " 1 " Z64 " " Z64 " a/b x", &o),
 	    ERR_PROTO);
 	CHECK_INT(dec(FILE_OFFER_PREFIX ID32 " 1 " Z64 " " Z64 " a;b x", &o),
