@@ -285,7 +285,7 @@ xfer_end(struct xfer *x, int state, const char *error)
 }
 
 /* A control plaintext about file x to its contact: "ID[ reason]". */
-static int
+int
 xfer_tell(struct xfer *x, int kind, const char *reason)
 {
 	struct contact *c;

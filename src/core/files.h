@@ -102,6 +102,8 @@ void xfer_discard(struct xfer *);
 int xfer_insert(struct xfer *);
 /* Accept an incoming offer (path: save there when complete). */
 int files_accept_xfer(struct xfer *, const char *path);
+/* Tell x's contact (PLAIN_FILE_DONE or _CANCEL; reason may be NULL). */
+int xfer_tell(struct xfer *, int kind, const char *reason);
 /* Cancel or reject from our side and tell the contact. */
 int files_cancel(struct xfer *);
 /* Verify the stored records and the hash; mark complete (and save). */

@@ -23,6 +23,7 @@
 #include "warren/rpc.h"
 #include "core/core.h"
 #include "core/files.h"
+#include "core/plain.h"
 #include "net/listener.h"
 #include "tor/socks.h"
 #include "tor/tor.h"
@@ -467,6 +468,16 @@ pull_read(struct bufferevent *bev, void *arg)
 		    FILE_REC_MAX)) != (ssize_t)len) {
 			log_warn("file %lld: cannot store a chunk: %s",
 			    (long long)x->row, strerror(errno));
+			if (errno == ENOSPC || errno == EDQUOT) {
+				/* Retrying cannot help: say so and stop. */
+				(void)node_txn(x->node);
+				xfer_halt(x);
+				xfer_discard(x);
+				(void)xfer_set_state(x, FS_FAILED, "the disk is "
+				    "full (the partial data was deleted)");
+				(void)xfer_tell(x, PLAIN_FILE_CANCEL, NULL);
+				return;
+			}
 			evbuffer_drain(in, len);
 			goto broken;
 		}

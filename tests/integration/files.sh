@@ -9,9 +9,9 @@
 need_testnet
 MIB=${FILES_MIB:-20}
 
-# Alice's tor is held to 1 MB/s (tor's own BandwidthRate), so that the
+# Alice's tor is held to 512 KB/s (tor's own BandwidthRate), so that the
 # kills below land mid-transfer however fast the machine is.
-{ cat "$TORRC"; printf 'BandwidthRate 1 MBytes\nBandwidthBurst 1 MBytes\n'; } >"$T/slow.torrc"
+{ cat "$TORRC"; printf 'BandwidthRate 512 KBytes\nBandwidthBurst 512 KBytes\n'; } >"$T/slow.torrc"
 TORRC=$T/slow.torrc node_start alice && node_start bob || exit 1
 wait_published alice && wait_published bob || { notok "onions published" "timeout"; exit 1; }
 check "alice and bob become contacts" befriend alice bob
