@@ -37,8 +37,8 @@ _warren_commands()
 		    awk '/^  [a-z]/ { print $1 }')
 		[[ -n $_warren_cmd_cache ]] || _warren_cmd_cache="id status add
 requests accept reject block unblock remove rename contacts send resend ui chat
-timer log receive unread watch verify passwd export settings set unlock lock stop
-mailbox help"
+timer log receive unread send-file files accept-file reject-file cancel-file
+save-file watch verify passwd export settings set unlock lock stop mailbox help"
 	fi
 	printf '%s\n' $_warren_cmd_cache
 }
@@ -229,6 +229,19 @@ _warren()
 		esac
 		[[ $cur == -* ]] &&
 		    COMPREPLY=($(compgen -W '--limit --no-mark-read' -- "$cur"))
+		;;
+	send-file)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W '--wait --expire' -- "$cur"))
+		elif ((argn == 1)); then
+			COMPREPLY=($(compgen -W "$(_warren_contacts contacts)" \
+			    -- "$cur"))
+		else
+			COMPREPLY=($(compgen -f -- "$cur"))
+		fi
+		;;
+	save-file | accept-file)
+		((argn == 2)) && COMPREPLY=($(compgen -f -- "$cur"))
 		;;
 	watch)
 		case $prev in

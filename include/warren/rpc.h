@@ -64,6 +64,12 @@
 #define RPC_M_MB_PAIR		"mailbox.pair"
 #define RPC_M_MB_STATUS		"mailbox.status"
 #define RPC_M_MB_UNPAIR		"mailbox.unpair"
+#define RPC_M_FILES_SEND	"files.send"
+#define RPC_M_FILES_LIST	"files.list"
+#define RPC_M_FILES_ACCEPT	"files.accept"
+#define RPC_M_FILES_REJECT	"files.reject"
+#define RPC_M_FILES_CANCEL	"files.cancel"
+#define RPC_M_FILES_SAVE	"files.save"
 
 /* Events (params.type of an "event" notification). */
 #define RPC_EV_MESSAGE		"message.received"
@@ -87,5 +93,12 @@
 #define RPC_EV_MB_PAIRED	"mailbox.paired"
 #define RPC_EV_MB_DEPOSIT	"mailbox.deposited"
 #define RPC_EV_MB_FETCH		"mailbox.fetched"
+#define RPC_EV_FILE_OFFERED	"file.offered"
+#define RPC_EV_FILE_PROGRESS	"file.progress"
+#define RPC_EV_FILE_COMPLETE	"file.complete"
+#define RPC_EV_FILE_SAVED	"file.saved"
+#define RPC_EV_FILE_CANCELLED	"file.cancelled"
+#define RPC_EV_FILE_FAILED	"file.failed"
+#define RPC_EV_FILE_STALLED	"file.stalled"
 
 #endif

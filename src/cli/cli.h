@@ -72,6 +72,12 @@ int cmd_unblock(struct cli *, int, char **);
 int cmd_unlock(struct cli *, int, char **);
 int cmd_verify(struct cli *, int, char **);
 int cmd_watch(struct cli *, int, char **);
+int cmd_send_file(struct cli *, int, char **);
+int cmd_files(struct cli *, int, char **);
+int cmd_accept_file(struct cli *, int, char **);
+int cmd_reject_file(struct cli *, int, char **);
+int cmd_cancel_file(struct cli *, int, char **);
+int cmd_save_file(struct cli *, int, char **);
 
 extern const struct cli_cmd cli_cmds[];
 extern const size_t cli_ncmds;

@@ -417,14 +417,16 @@ cmd_settings(struct cli *cli, int argc, char **argv)
 		cli_print_json(r);
 	else
 		printf("nick             %s\nrefuse_requests  %s\n"
-		    "read_receipts    %s\ndiscoverable     %s\n",
+		    "read_receipts    %s\ndiscoverable     %s\n"
+		    "auto_accept_files %lld\n",
 		    jstr(r, "nick")[0] ? jstr(r, "nick") : "(none)",
 		    json_is_true(json_object_get(r, "refuse_requests")) ?
 		    "on" : "off",
 		    json_is_true(json_object_get(r, "read_receipts")) ?
 		    "on" : "off",
 		    json_is_false(json_object_get(r, "discoverable")) ?
-		    "off" : "on");
+		    "off" : "on", (long long)json_integer_value(
+		    json_object_get(r, "auto_accept_files")));
 	json_decref(r);
 	return EXIT_OK;
 }
@@ -440,6 +442,9 @@ cmd_set(struct cli *cli, int argc, char **argv)
 	cli_utf8(cli, "the setting", argv[1]);
 	if (strcmp(argv[1], "nick") == 0) {
 		cli_utf8(cli, "the nick", argv[2]);
+		v = json_string(argv[2]);
+	} else if (strcmp(argv[1], "auto_accept_files") == 0) {
+		cli_utf8(cli, "the size", argv[2]);
 		v = json_string(argv[2]);
 	}
 	else if (strcmp(argv[2], "on") == 0 || strcmp(argv[2], "true") == 0)

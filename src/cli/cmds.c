@@ -98,6 +98,39 @@ const struct cli_cmd cli_cmds[] = {
 	{ "unread", "[--limit N] [--no-mark-read]", "the same as receive",
 	    "Another name for 'warren receive' (see 'warren help receive').\n",
 	    cmd_receive },
+	{ "send-file", "[--expire DURATION] [--wait] CONTACT PATH",
+	    "offer a file",
+	    "The offer (name, size, type, content hash and the file's key)\n"
+	    "goes to CONTACT as a message; the file itself moves on its own\n"
+	    "tor stream once they accept, encrypted and verified chunk by\n"
+	    "chunk, and resumes where it stopped after a disconnect or a\n"
+	    "restart. Keep PATH unchanged until it is sent. On a terminal\n"
+	    "(or with --wait) a progress bar follows the transfer; Ctrl-C\n"
+	    "leaves it running in warrend. --expire (30s .. 4w, or off)\n"
+	    "makes the transfer, its data and its note disappear on both\n"
+	    "sides that long after the offer; default: the conversation's\n"
+	    "timer.\n", cmd_send_file },
+	{ "files", "", "list file transfers",
+	    "Each transfer with its id, direction (-> out, <- in), state\n"
+	    "(offered, transferring, complete, saved, cancelled, rejected,\n"
+	    "failed), bytes so far and the contact.\n", cmd_files },
+	{ "accept-file", "ID [PATH]", "accept an offered file",
+	    "Checks the free space, then fetches the file into the data\n"
+	    "directory, where it stays encrypted. With PATH it is written\n"
+	    "there (a directory: under the offered name) when complete;\n"
+	    "else use 'warren save-file'. 'warren set auto_accept_files\n"
+	    "SIZE' accepts files up to SIZE without asking.\n",
+	    cmd_accept_file },
+	{ "reject-file", "ID", "refuse an offered file", "",
+	    cmd_reject_file },
+	{ "cancel-file", "ID", "stop a transfer (either direction)",
+	    "The partial data is deleted and the contact is told.\n",
+	    cmd_cancel_file },
+	{ "save-file", "ID PATH", "write a received file out",
+	    "Decrypts and checks the content hash on the way; never\n"
+	    "overwrites an existing file (a directory: under the offered\n"
+	    "name). The encrypted copy in the data directory is deleted.\n",
+	    cmd_save_file },
 	{ "watch", "[--since ID]", "follow events as they happen",
 	    "Each line starts with the local time of the event and its id.\n"
 	    "With --since, first replays every event after ID. --json prints\n"
@@ -139,7 +172,10 @@ const struct cli_cmd cli_cmds[] = {
 	    "discoverable off     stop publishing your public address:\n"
 	    "                     nobody can probe it or send requests;\n"
 	    "                     contacts still reach you at your private\n"
-	    "                     endpoint for them\n", cmd_set },
+	    "                     endpoint for them\n"
+	    "auto_accept_files S  accept offered files up to size S (e.g.\n"
+	    "                     10M) without asking; off by default\n",
+	    cmd_set },
 	{ "unlock", "", "unlock a daemon started with a passphrase",
 	    "Prompts for the passphrase without echo (reads one line of\n"
 	    "standard input when it is not a terminal).\n", cmd_unlock },

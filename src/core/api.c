@@ -19,6 +19,7 @@
 #include "core/core.h"
 #include "core/endpoint.h"
 #include "core/mbox.h"
+#include "core/files.h"
 #include "core/node.h"
 #include "core/plain.h"
 #include "net/wire.h"
@@ -573,9 +574,11 @@ api_settings_get(struct node *n, json_t **res, struct api_err *err)
 
 	(void)err;
 	(void)store_secret_get(n->st, "nick", &nick);
-	*res = json_pack("{s:s, s:b, s:b, s:b}", "nick", nick ? nick : "",
+	*res = json_pack("{s:s, s:b, s:b, s:b, s:I}", "nick", nick ? nick : "",
 	    "refuse_requests", n->refuse_requests, "read_receipts",
-	    n->read_receipts, "discoverable", endpoint_discoverable(n));
+	    n->read_receipts, "discoverable", endpoint_discoverable(n),
+	    "auto_accept_files", (json_int_t)(n->files != NULL ?
+	    n->files->auto_accept : 0));
 	free(nick);
 	return 0;
 }
@@ -624,9 +627,13 @@ api_settings_set(struct node *n, const char *key, json_t *value,
 		if ((r = endpoint_set_discoverable(n, json_is_true(value))) !=
 		    0)
 			return db_fail(n, err, r);
+	} else if (strcmp(key, "auto_accept_files") == 0) {
+		if ((r = api_files_setting(n, value, err)) != 0)
+			return r;
 	} else
 		return api_fail(err, API_E_PARAMS, "unknown setting \"%.64s\" "
-		    "(nick, refuse_requests, read_receipts, discoverable)",
+		    "(nick, refuse_requests, read_receipts, discoverable, "
+		    "auto_accept_files)",
 		    key);
 	if ((r = node_commit(n)) != 0)
 		return db_fail(n, err, r);

@@ -68,6 +68,20 @@ int api_settings_set(struct node *, const char *key, json_t *value,
     json_t **, struct api_err *);
 int api_passwd(struct node *, const char *old, const char *new, int rotate,
     json_t **, struct api_err *);
+/* api_files.c */
+int api_files_send(struct node *, const char *who, const char *path,
+    int64_t expire, json_t **, struct api_err *);
+int api_files_list(struct node *, json_t **, struct api_err *);
+int api_files_accept(struct node *, json_int_t id, const char *path,
+    json_t **, struct api_err *);
+int api_files_reject(struct node *, json_int_t id, json_t **,
+    struct api_err *);
+int api_files_cancel(struct node *, json_int_t id, json_t **,
+    struct api_err *);
+int api_files_save(struct node *, json_int_t id, const char *path,
+    json_t **, struct api_err *);
+/* settings.set auto_accept_files: a size ("10M", 1048576) or off. */
+int api_files_setting(struct node *, json_t *value, struct api_err *);
 int api_message_list(struct node *, const char *who, json_int_t limit,
     json_int_t before, int mark_read, json_t **, struct api_err *);
 

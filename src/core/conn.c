@@ -18,6 +18,7 @@
 #include "core/core.h"
 #include "core/endpoint.h"
 #include "core/mbox.h"
+#include "core/files.h"
 #include "core/plain.h"
 #include "net/listener.h"
 #include "net/peer.h"
@@ -81,24 +82,33 @@ pconn_free(struct pconn *pc)
 	free(pc);
 }
 
-/* An inbound stream from our onion service. */
+/* An inbound stream from our onion service: a peer or a file stream. */
 static void
 on_accept(struct listener *l, struct bufferevent *bev, void *arg)
 {
 	struct node *n = arg;
-	struct pconn *pc;
 
 	(void)l;
 	if (mbox_is_mailbox(n)) {
-		mbox_srv_accept(n, bev);
+		mbox_srv_accept(n, bev);	/* a mailbox serves nothing else */
 		return;
 	}
+	files_accept(n, bev);
+}
+
+/* A peer connection; its first bytes may already be buffered. */
+void
+conn_accept_peer(struct node *n, struct bufferevent *bev)
+{
+	struct pconn *pc;
+
 	pc = pconn_new(n, 0, NULL);
 	if (peer_new_responder(&pc->peer, n->base, bev, n->id, &n->pcfg,
 	    &conn_cbs, pc) != 0) {
 		pconn_free(pc);
 		return;
 	}
+	bufferevent_trigger(bev, EV_READ, 0);
 	log_debug("peer: inbound connection");
 }
 

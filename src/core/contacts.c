@@ -13,6 +13,7 @@
 
 #include "core/core.h"
 #include "core/endpoint.h"
+#include "core/files.h"
 #include "store/store.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -514,6 +515,7 @@ contact_delete(struct node *n, struct contact *c)
 	if ((r = core_step(n, s)) != 0 || (r = endpoint_revoke(n, c)) != 0)
 		return r;
 	conn_drop_contact(n, c);
+	files_drop_contact(n, c->id);
 	for (pp = &n->contacts; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == c) {
 			*pp = c->next;

@@ -19,6 +19,7 @@
 #include "crypto/ratchet.h"
 #include "net/peer.h"
 
+struct bufferevent;
 struct event;
 struct listener;
 struct socks_req;
@@ -152,6 +153,7 @@ struct node {
 	int expiry_dirty;		/* an expiring row was written */
 	int damaged;			/* rows refused as changed outside */
 	struct mbox *mbox;		/* mailboxes: core/mbox.h */
+	struct files *files;		/* files.h; NULL while down */
 };
 
 /* node.c */
@@ -288,6 +290,8 @@ json_t *message_json(struct node *, struct contact *, int64_t id);
 
 /* conn.c */
 int conn_listen(struct node *);
+/* An inbound stream that is a peer connection (files_net.c sniffs). */
+void conn_accept_peer(struct node *, struct bufferevent *);
 void conn_stop_all(struct node *);
 /* Dial a contact now (if not connected/dialling). */
 void conn_kick(struct node *, struct contact *);

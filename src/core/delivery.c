@@ -19,6 +19,7 @@
 #include "core/core.h"
 #include "core/endpoint.h"
 #include "core/mbox.h"
+#include "core/files.h"
 #include "core/plain.h"
 #include "crypto/ratchet.h"
 #include "net/mp_prescan.h"
@@ -416,6 +417,10 @@ delivery_on_plain(struct node *n, struct contact *c, uint64_t seq,
 		return endpoint_on_plain(n, c, p);
 	case PLAIN_MAILBOX:
 		return mbox_on_grant(n, c, p->body, p->body_len);
+	case PLAIN_FILE_OFFER:
+	case PLAIN_FILE_DONE:
+	case PLAIN_FILE_CANCEL:
+		return files_on_plain(n, c, seq, p);
 	}
 	return 0;	/* a kind from the future: nothing to show */
 }

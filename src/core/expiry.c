@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "core/core.h"
+#include "core/files.h"
 #include "store/store.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -82,6 +83,7 @@ expiry_run(struct node *n)
 		log_error("expiry: %s", sqlite3_errmsg(db));
 		return r;
 	}
+	k += files_expire(n, now);
 	if ((r = node_commit(n)) != 0)
 		return r;
 	if (k > 0) {

@@ -21,6 +21,7 @@
 #include "warren/rpc.h"
 #include "core/core.h"
 #include "core/endpoint.h"
+#include "core/files.h"
 #include "core/node.h"
 #include "core/mbox.h"
 #include "net/listener.h"
@@ -219,6 +220,7 @@ node_dial_all(struct node *n)
 	for (c = n->contacts; c != NULL; c = c->next)
 		if (c->state == CONTACT_MUTUAL || conn_wanted(n, c))
 			conn_kick(n, c);
+	files_kick(n);
 }
 
 /* 1 while an imported store has not yet seen its onion up (--import). */
@@ -375,7 +377,8 @@ node_up(struct node *n)
 		return 0;
 	if ((r = node_load_identity(n)) != 0)
 		return r;
-	if ((r = contacts_load(n)) != 0 || (r = events_init(n)) != 0)
+	if ((r = contacts_load(n)) != 0 || (r = events_init(n)) != 0 ||
+	    (r = files_start(n)) != 0)
 		return r;
 	n->refuse_requests = 0;
 	{
@@ -442,6 +445,7 @@ node_down(struct node *n)
 	node_flush(n);
 	conn_stop_all(n);
 	mbox_stop(n);
+	files_stop(n);
 	node_tor_leave(n);
 	n->tor_progress = 0;
 	n->tor_published = 0;

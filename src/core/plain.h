@@ -17,6 +17,9 @@
 #define PLAIN_PREFS	3	/* body "receipts=0|1": the sender's preference */
 #define PLAIN_ENDPOINT	20	/* body "1 ONION KEY HAVE": endpoint.c */
 #define PLAIN_MAILBOX	30	/* body: a mailbox grant (core/mbox.h) */
+#define PLAIN_FILE_OFFER	10	/* body: fileproto.h offer line */
+#define PLAIN_FILE_DONE		11	/* body: file id (hex); all verified */
+#define PLAIN_FILE_CANCEL	12	/* body: file id (hex)[ reason] */
 #define PLAIN_ID_LEN	16
 #define PLAIN_MAX_TIMER	(4 * 7 * 24 * 3600)	/* 4 weeks */
 

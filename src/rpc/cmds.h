@@ -17,5 +17,7 @@ rpc_handler rpc_contacts_verify;
 rpc_handler rpc_messages_unread, rpc_contacts_get;
 rpc_handler rpc_mailbox_pair_code, rpc_mailbox_pair, rpc_mailbox_status,
     rpc_mailbox_unpair;
+rpc_handler rpc_files_send, rpc_files_list, rpc_files_accept,
+    rpc_files_reject, rpc_files_cancel, rpc_files_save;
 
 #endif

@@ -144,6 +144,26 @@ static const char *const schema_migrations[] = {
 	"  dep_next INTEGER NOT NULL DEFAULT 0"	/* deposited below this seq */
 	");",
 
+	/*
+	 * 7 (files): file transfers (src/core/files.c). fid is the random transfer
+	 * id of the offer; meta holds the offer line with the file key and
+	 * the local path.
+	 */
+	"CREATE TABLE files ("
+	"  id INTEGER PRIMARY KEY,"
+	"  contact INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,"
+	"  dir INTEGER NOT NULL,"		/* 0 out, 1 in */
+	"  state INTEGER NOT NULL,"
+	"  fid BLOB NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  done INTEGER NOT NULL DEFAULT 0,"	/* chunks sent (out) */
+	"  created INTEGER NOT NULL,"		/* ms */
+	"  expires_at INTEGER,"			/* ms: disappears then */
+	"  note INTEGER,"			/* messages.id of its note */
+	"  meta BLOB NOT NULL"			/* sealed offer + path */
+	");"
+	"CREATE INDEX files_contact ON files (contact);",
+
 	/* append new migrations here */
 };
 

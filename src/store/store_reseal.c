@@ -34,6 +34,7 @@ static const struct {
 	{ "messages", "body", 1 },
 	{ "events", "data", 0 },
 	{ "endpoints", "data", 0 },
+	{ "files", "meta", 0 },
 };
 
 /* Log SQLite's message; ERR_DB. */
