@@ -60,6 +60,17 @@
 #define RPC_M_CONTACTS_GET	"contacts.get"
 #define RPC_M_MESSAGES_UNREAD	"messages.unread"
 #define RPC_M_EXPORT		"daemon.export"
+#define RPC_M_GROUPS_LIST	"groups.list"
+#define RPC_M_GROUPS_CREATE	"groups.create"
+#define RPC_M_GROUPS_INVITE	"groups.invite"
+#define RPC_M_GROUPS_ACCEPT	"groups.accept"
+#define RPC_M_GROUPS_DECLINE	"groups.decline"
+#define RPC_M_GROUPS_SEND	"groups.send"
+#define RPC_M_GROUPS_LOG	"groups.log"
+#define RPC_M_GROUPS_MEMBERS	"groups.members"
+#define RPC_M_GROUPS_LEAVE	"groups.leave"
+#define RPC_M_GROUPS_REMOVE	"groups.remove"
+#define RPC_M_GROUPS_RENAME	"groups.rename"
 
 /* Events (params.type of an "event" notification). */
 #define RPC_EV_MESSAGE		"message.received"
@@ -79,5 +90,10 @@
 #define RPC_EV_SECURITY		"security.alert"
 #define RPC_EV_VERIFIED		"contact.verified"
 #define RPC_EV_INCOMPATIBLE	"contact.incompatible"
+#define RPC_EV_GROUP_INVITE	"group.invite"
+#define RPC_EV_GROUP_JOINED	"group.joined"
+#define RPC_EV_GROUP_MEMBERS	"group.members"
+#define RPC_EV_GROUP_REMOVED	"group.removed"
+#define RPC_EV_GROUP_MESSAGE	"group.message"
 
 #endif

@@ -17,6 +17,7 @@
 #include "warren/limits.h"
 #include "warren/rpc.h"
 #include "core/core.h"
+#include "core/groups_int.h"
 #include "core/plain.h"
 #include "crypto/ratchet.h"
 #include "net/mp_prescan.h"
@@ -411,6 +412,8 @@ delivery_on_plain(struct node *n, struct contact *c, uint64_t seq,
 		}
 		return 0;
 	}
+	if (p->kind >= PLAIN_GROUP_INVITE && p->kind <= PLAIN_GROUP_ITEM)
+		return groups_on_plain(n, c, p->kind, p->body);
 	return 0;	/* a kind from the future: nothing to show */
 }
 

@@ -15,6 +15,10 @@
 #define PLAIN_TEXT	1	/* a message */
 #define PLAIN_TIMER	2	/* the conversation's timer changed to `timer` */
 #define PLAIN_PREFS	3	/* body "receipts=0|1": the sender's preference */
+/* Groups (src/core/groups.c; bodies are JSON, doc/PROTOCOL.md "Groups"). */
+#define PLAIN_GROUP_INVITE	40	/* the creator-signed roster */
+#define PLAIN_GROUP_JOIN	41	/* {g, k}: accepted, with our group key */
+#define PLAIN_GROUP_ITEM	42	/* a signed item, flooded to members */
 #define PLAIN_ID_LEN	16
 #define PLAIN_MAX_TIMER	(4 * 7 * 24 * 3600)	/* 4 weeks */
 

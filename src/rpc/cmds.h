@@ -15,5 +15,9 @@ rpc_handler rpc_contacts_set_timer, rpc_settings_get, rpc_settings_set,
     rpc_passwd, rpc_export;
 rpc_handler rpc_contacts_verify;
 rpc_handler rpc_messages_unread, rpc_contacts_get;
+rpc_handler rpc_groups_list, rpc_groups_create, rpc_groups_invite,
+    rpc_groups_accept, rpc_groups_decline, rpc_groups_send, rpc_groups_log,
+    rpc_groups_members, rpc_groups_leave, rpc_groups_remove,
+    rpc_groups_rename;
 
 #endif

@@ -33,6 +33,9 @@ static const struct {
 	{ "contacts", "ratchet", 0 },
 	{ "messages", "body", 1 },
 	{ "events", "data", 0 },
+	{ "groups", "state", 0 },
+	{ "group_items", "body", 0 },
+	{ "group_msgs", "body", 0 },
 };
 
 /* Log SQLite's message; ERR_DB. */
