@@ -37,7 +37,7 @@ _warren_commands()
 		    awk '/^  [a-z]/ { print $1 }')
 		[[ -n $_warren_cmd_cache ]] || _warren_cmd_cache="id status add
 requests accept reject block unblock remove rename contacts send resend chat
-timer log receive unread watch verify passwd export settings set unlock lock stop help"
+timer log receive unread watch verify groups group passwd export settings set unlock lock stop help"
 	fi
 	printf '%s\n' $_warren_cmd_cache
 }

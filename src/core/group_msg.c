@@ -129,7 +129,7 @@ grp_msg_store(struct node *n, struct grp *g, json_t *m, json_int_t lamport,
 	txt = json_dumps(m, JSON_COMPACT);
 	r = store_seal(n->st, "group_msgs", "body", id, txt, strlen(txt), &ct,
 	    &clen);
-	secret_strfree(txt);
+	secret_free(txt, strlen(txt));
 	if (r != 0)
 		return r;
 	if ((s = core_prep(n, "INSERT INTO group_msgs (id, grp, lamport, body, "
@@ -307,7 +307,7 @@ grp_send_msg(struct node *n, struct grp *g, const char *text, int64_t *row)
 	msg_ad(ad, sizeof ad, g, grp_str(g, "pk"), v, seq);
 	crypto_aead_xchacha20poly1305_ietf_encrypt(ct, NULL, (uint8_t *)ptxt,
 	    ptlen, (uint8_t *)ad, strlen(ad), NULL, nonce, mk);
-	secret_strfree(ptxt);
+	secret_free(ptxt, strlen(ptxt));
 	sodium_memzero(mk, sizeof mk);
 	c64 = xmalloc(sodium_base64_ENCODED_LEN(ctlen,
 	    sodium_base64_VARIANT_ORIGINAL));

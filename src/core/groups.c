@@ -195,7 +195,7 @@ grp_save(struct node *n, struct grp *g)
 	txt = json_dumps(g->st, JSON_COMPACT);
 	r = store_seal(n->st, "groups", "state", g->id, txt, strlen(txt), &ct,
 	    &clen);
-	secret_strfree(txt);
+	secret_free(txt, strlen(txt));
 	if (r != 0) {
 		sqlite3_finalize(s);
 		return r;
@@ -261,7 +261,7 @@ grp_sign(struct grp *g, json_t *body)
 	    grp_me(g), "b", b, "s", grp_hex(sig, sizeof sig));
 	out = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
-	secret_strfree(b);
+	secret_free(b, strlen(b));
 	return out;
 }
 
@@ -715,7 +715,7 @@ grp_retry(struct node *n, struct grp *g)
 		while ((r = grp_pending_next(n, g, &cursor, limit, &text,
 		    &src)) == 0) {
 			r = grp_on_item(n, g, text, src, 0);
-			secret_strfree(text);
+			secret_free(text, strlen(text));
 			if (r != 0)
 				return r;
 		}

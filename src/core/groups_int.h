@@ -51,7 +51,7 @@ int grp_pending_count(struct node *, struct grp *);
 int grp_pending_last(struct node *, struct grp *, int64_t *);
 /*
  * The next pending item with *cursor < id <= limit (*cursor moves to it);
- * ERR_NOTFOUND when none. Caller frees *text with secret_strfree.
+ * ERR_NOTFOUND when none. Caller frees *text with secret_free.
  */
 int grp_pending_next(struct node *, struct grp *, int64_t *cursor,
     int64_t limit, char **text, int64_t *src);
