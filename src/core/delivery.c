@@ -554,8 +554,9 @@ delivery_on_msg(struct node *n, struct contact *c, const struct wire_msg *m)
 	if ((r = contact_save(n, c)) != 0)
 		goto out;
 	/* Their first message gave us a sending chain: what waited goes now. */
-	if (!could_send && ratchet_can_send(rc))
-		r = delivery_encrypt_queued(n, c);
+	if (!could_send && ratchet_can_send(rc) &&
+	    (r = delivery_encrypt_queued(n, c)) == 0)
+		r = groups_outq_flush(n, c) < 0 ? ERR_DB : 0;
 out:
 	if (pt != NULL) {
 		sodium_memzero(pt, ptlen);

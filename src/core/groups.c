@@ -32,13 +32,15 @@
 
 static int grp_retry(struct node *, struct grp *);
 
-/* Hex of n bytes into a new JSON string. */
+/* Hex of n (<= 128) bytes into a new JSON string. */
 json_t *
 grp_hex(const uint8_t *b, size_t n)
 {
-	char buf[2 * 64 + 1];
+	char buf[2 * 128 + 1];
 	json_t *j;
 
+	if (n > 128)
+		return NULL;	/* json_pack then fails loudly */
 	sodium_bin2hex(buf, sizeof buf, b, n);
 	j = json_string(buf);
 	sodium_memzero(buf, sizeof buf);
@@ -265,7 +267,84 @@ grp_sign(struct grp *g, json_t *body)
 	return out;
 }
 
-/* Send a plaintext of kind to one contact (queued in its outbox). */
+/* Keep a plaintext for c until its session can send (inside node_txn). */
+static int
+grp_outq_add(struct node *n, struct contact *c, int kind, const char *body)
+{
+	sqlite3_stmt *s;
+	uint8_t *ct;
+	size_t clen;
+	int64_t id;
+	int r;
+
+	if ((r = node_txn(n)) != 0 ||
+	    (r = core_next_id(n, "group_outq", &id)) != 0 ||
+	    (r = store_seal(n->st, "group_outq", "body", id, body,
+	    strlen(body), &ct, &clen)) != 0)
+		return r;
+	if ((s = core_prep(n, "INSERT INTO group_outq (id, contact, kind, "
+	    "body, time) VALUES (?, ?, ?, ?, ?)")) == NULL) {
+		free(ct);
+		return ERR_DB;
+	}
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, c->id);
+	sqlite3_bind_int(s, 3, kind);
+	sqlite3_bind_blob(s, 4, ct, (int)clen, free);
+	sqlite3_bind_int64(s, 5, node_now_ms());
+	return core_step(n, s);
+}
+
+/*
+ * Send what waited for c's session, oldest first, while it can send.
+ * 1 if something still waits, 0 if nothing does, or an ERR_*.
+ */
+int
+groups_outq_flush(struct node *n, struct contact *c)
+{
+	sqlite3_stmt *s, *d;
+	uint8_t *pt;
+	size_t plen;
+	int64_t id;
+	int r, kind;
+
+	if ((r = node_txn(n)) != 0)
+		return r;
+	for (;;) {
+		if ((s = core_prep(n, "SELECT id, kind, body FROM group_outq "
+		    "WHERE contact = ? ORDER BY id LIMIT 1")) == NULL)
+			return ERR_DB;
+		sqlite3_bind_int64(s, 1, c->id);
+		if (sqlite3_step(s) != SQLITE_ROW) {
+			sqlite3_finalize(s);
+			return 0;
+		}
+		id = sqlite3_column_int64(s, 0);
+		kind = sqlite3_column_int(s, 1);
+		r = store_unseal(n->st, "group_outq", "body", id,
+		    sqlite3_column_blob(s, 2),
+		    (size_t)sqlite3_column_bytes(s, 2), &pt, &plen);
+		sqlite3_finalize(s);
+		if (r == 0) {
+			r = delivery_send_control(n, c, kind, (char *)pt, 0);
+			secret_free(pt, plen);
+			if (r == ERR_STATE)
+				return 1;
+			if (r != 0)
+				return r;
+		} else
+			log_warn("contact %lld: queued group data damaged; "
+			    "dropped", (long long)c->id);
+		if ((d = core_prep(n, "DELETE FROM group_outq WHERE id = ?")) ==
+		    NULL)
+			return ERR_DB;
+		sqlite3_bind_int64(d, 1, id);
+		if ((r = core_step(n, d)) != 0)
+			return r;
+	}
+}
+
+/* Send a plaintext of kind to one contact: into its outbox, or to wait. */
 int
 grp_send_plain(struct node *n, struct contact *c, int kind, const char *body)
 {
@@ -273,14 +352,18 @@ grp_send_plain(struct node *n, struct contact *c, int kind, const char *body)
 
 	if (c->state != CONTACT_MUTUAL)
 		return ERR_STATE;
-	if ((r = delivery_send_control(n, c, kind, body, 0)) == ERR_STATE) {
-		log_warn("contact %lld: no sending session yet; group data "
-		    "not sent", (long long)c->id);
+	if ((r = groups_outq_flush(n, c)) < 0)
 		return r;
+	if (r == 0 && (r = delivery_send_control(n, c, kind, body, 0)) == 0) {
+		if (c->live == NULL)
+			conn_kick(n, c);
+		return 0;
 	}
-	if (r == 0 && c->live == NULL)
-		conn_kick(n, c);
-	return r;
+	if (r != ERR_STATE && r != 1)
+		return r;
+	log_info("contact %lld: no sending session yet; group data waits",
+	    (long long)c->id);
+	return grp_outq_add(n, c, kind, body);
 }
 
 /* Flood an item to the members among our contacts but src (and extra). */

@@ -64,6 +64,12 @@ int groups_on_join(struct node *, struct contact *, const char *);
 int grp_send_msg(struct node *, struct grp *, const char *text,
     int64_t *row);
 
+/*
+ * Send group data that waited for c's session (delivery.c, session.c and
+ * conn.c call it once the session can send). 1 if some still waits.
+ */
+int groups_outq_flush(struct node *, struct contact *);
+
 /* The plaintext kinds (delivery.c calls groups_on_plain). */
 int groups_on_plain(struct node *, struct contact *, int kind,
     const char *body);

@@ -124,6 +124,13 @@ static const char *const schema_migrations[] = {
 	"  body BLOB NOT NULL,"			/* sealed JSON */
 	"  time INTEGER NOT NULL"
 	");"
+	"CREATE TABLE group_outq ("		/* waiting for a session */
+	"  id INTEGER PRIMARY KEY,"
+	"  contact INTEGER NOT NULL,"
+	"  kind INTEGER NOT NULL,"
+	"  body BLOB NOT NULL,"			/* sealed */
+	"  time INTEGER NOT NULL"
+	");"
 	"CREATE INDEX group_msgs_grp ON group_msgs (grp, lamport, id);"
 	"CREATE UNIQUE INDEX group_items_lookup ON group_items (grp, lookup);",
 };

@@ -36,6 +36,7 @@ static const struct {
 	{ "groups", "state", 0 },
 	{ "group_items", "body", 0 },
 	{ "group_msgs", "body", 0 },
+	{ "group_outq", "body", 0 },
 };
 
 /* Log SQLite's message; ERR_DB. */

@@ -19,7 +19,7 @@ gstatus() {
 import json, sys
 gs = [g for g in json.load(sys.stdin)["groups"] if g["name"] == sys.argv[1]]
 sys.exit(0 if gs and gs[0]["status"] == sys.argv[2] and
-    (len(sys.argv) < 4 or gs[0]["members"] == int(sys.argv[3])) else 1)' "$2" "$3" "${4:-}"
+    (sys.argv[3] == "" or gs[0]["members"] == int(sys.argv[3])) else 1)' "$2" "$3" "${4:-}"
 }
 # has_texts NODE GROUP EXPECTED-FILE: the history is exactly that.
 has_texts() { gtexts "$1" "$2" | diff -q - "$3" >/dev/null; }
