@@ -182,6 +182,9 @@ grp_open(struct grp *g, struct group_item *it, const char *signer,
 	    !json_is_integer(json_object_get(b, "q")) ||
 	    !json_is_integer(json_object_get(b, "l")) ||
 	    json_integer_value(json_object_get(b, "l")) < 0 ||
+	    json_integer_value(json_object_get(b, "l")) > GROUP_MAX_SEQ ||
+	    json_integer_value(json_object_get(b, "q")) < 0 ||
+	    json_integer_value(json_object_get(b, "q")) > GROUP_MAX_SEQ ||
 	    grp_unhex(b, "n", nonce, sizeof nonce) != 0 ||
 	    !json_is_string(json_object_get(b, "c")))
 		return ERR_PROTO;
@@ -395,8 +398,13 @@ groups_on_invite(struct node *n, struct contact *c, const char *body)
 	sodium_bin2hex(gid, sizeof gid, it.gid, 32);
 	sodium_bin2hex(creator, sizeof creator, it.signer, 32);
 	r = grp_find_gid(n, gid, &g);
-	if (r == 0 && strcmp(grp_str(g, "status"), "member") == 0)
-		goto out;	/* already in it */
+	if (r == 0 && (strcmp(grp_str(g, "status"), "member") == 0 ||
+	    strcmp(grp_str(g, "creator"), creator) != 0)) {
+		log_info("contact %lld: invitation to a group we know; "
+		    "ignored", (long long)c->id);
+		r = 0;
+		goto out;	/* in it already, or not that group's creator */
+	}
 	if (r != 0 && r != ERR_NOTFOUND)
 		goto out;
 	if (r == ERR_NOTFOUND) {

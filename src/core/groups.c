@@ -643,6 +643,19 @@ out:
 	return r;
 }
 
+/* Forget an author's chains of epochs older than the ones kept. */
+static void
+grp_prune_epochs(struct grp *g, json_t *eps)
+{
+	const char *k;
+	json_t *v;
+	void *tmp;
+
+	json_object_foreach_safe(eps, tmp, k, v)
+		if (strtoll(k, NULL, 10) < grp_int(g, "v") - GROUP_KEEP_EPOCHS)
+			json_object_del(eps, k);
+}
+
 /* A sender key for us: open the box and keep the chain. */
 static int
 grp_take_skey(struct grp *g, const struct group_item *it)
@@ -654,8 +667,15 @@ grp_take_skey(struct grp *g, const struct group_item *it)
 	json_int_t q = json_integer_value(json_object_get(it->body, "q"));
 	int r = ERR_AUTH;
 
-	if (grp_unhex(it->body, "box", box, sizeof box) != 0 || q < 0)
+	json_int_t ev = json_integer_value(json_object_get(it->body, "v"));
+
+	if (grp_unhex(it->body, "box", box, sizeof box) != 0 || q < 0 ||
+	    q > GROUP_MAX_SEQ)
 		return ERR_PROTO;
+	if (ev > grp_int(g, "v"))
+		return 1;	/* its roster has not reached us yet */
+	if (ev < grp_int(g, "v") - GROUP_KEEP_EPOCHS)
+		return 0;	/* too old to matter */
 	grp_unhex(g->st, "sk", sk, sizeof sk);
 	grp_unhex(g->st, "pk", pk, sizeof pk);
 	if (crypto_sign_ed25519_sk_to_curve25519(xsk, sk) != 0 ||
@@ -673,6 +693,11 @@ grp_take_skey(struct grp *g, const struct group_item *it)
 		ch = json_pack("{s:I, s:{}}", "next", q, "e");
 		json_object_set_new(chains, author, ch);
 	}
+	if (json_object_get(json_object_get(ch, "e"), v) != NULL) {
+		r = 0;		/* that epoch's key is set once */
+		goto out;
+	}
+	grp_prune_epochs(g, json_object_get(ch, "e"));
 	ep = json_pack("{s:o, s:I}", "ck", grp_hex(ck, sizeof ck), "pos", q);
 	json_object_set_new(json_object_get(ch, "e"), v, ep);
 	r = 0;

@@ -20,6 +20,8 @@
 #define GROUP_MAX_NAME		64
 #define GROUP_MAX_PENDING	1000	/* items waiting, per group */
 #define GROUP_ITEM_MAX		4096	/* an encoded item (plain body) */
+#define GROUP_MAX_SEQ		((int64_t)1 << 48)	/* seq, Lamport clock */
+#define GROUP_KEEP_EPOCHS	8	/* older sender keys are dropped */
 
 /* A group item taken apart (pure, see group_item_parse). */
 struct group_item {
