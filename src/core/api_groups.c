@@ -233,7 +233,7 @@ api_group_invite(struct node *n, const char *grp, const char *who,
 	if (need_member(g, 1, err) != 0 ||
 	    (c = api_find(n, who, LOOKUP_CONTACTS, err)) == NULL)
 		goto out;
-	if (c->state != CONTACT_MUTUAL || !(c->flags & CF_HAS_RATCHET)) {
+	if (c->state != CONTACT_MUTUAL) {
 		api_fail(err, API_E_STATE, "%s has not accepted you as a "
 		    "contact yet", c->onion);
 		goto out;
