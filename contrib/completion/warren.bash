@@ -38,7 +38,8 @@ _warren_commands()
 		[[ -n $_warren_cmd_cache ]] || _warren_cmd_cache="id status add
 requests accept reject block unblock remove rename contacts send resend ui chat
 timer log receive unread send-file files accept-file reject-file cancel-file
-save-file watch verify passwd export settings set unlock lock stop mailbox help"
+save-file watch verify groups group passwd export settings set unlock lock stop
+mailbox help"
 	fi
 	printf '%s\n' $_warren_cmd_cache
 }

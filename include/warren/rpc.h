@@ -70,6 +70,17 @@
 #define RPC_M_FILES_REJECT	"files.reject"
 #define RPC_M_FILES_CANCEL	"files.cancel"
 #define RPC_M_FILES_SAVE	"files.save"
+#define RPC_M_GROUPS_LIST	"groups.list"
+#define RPC_M_GROUPS_CREATE	"groups.create"
+#define RPC_M_GROUPS_INVITE	"groups.invite"
+#define RPC_M_GROUPS_ACCEPT	"groups.accept"
+#define RPC_M_GROUPS_DECLINE	"groups.decline"
+#define RPC_M_GROUPS_SEND	"groups.send"
+#define RPC_M_GROUPS_LOG	"groups.log"
+#define RPC_M_GROUPS_MEMBERS	"groups.members"
+#define RPC_M_GROUPS_LEAVE	"groups.leave"
+#define RPC_M_GROUPS_REMOVE	"groups.remove"
+#define RPC_M_GROUPS_RENAME	"groups.rename"
 
 /* Events (params.type of an "event" notification). */
 #define RPC_EV_MESSAGE		"message.received"
@@ -100,5 +111,10 @@
 #define RPC_EV_FILE_CANCELLED	"file.cancelled"
 #define RPC_EV_FILE_FAILED	"file.failed"
 #define RPC_EV_FILE_STALLED	"file.stalled"
+#define RPC_EV_GROUP_INVITE	"group.invite"
+#define RPC_EV_GROUP_JOINED	"group.joined"
+#define RPC_EV_GROUP_MEMBERS	"group.members"
+#define RPC_EV_GROUP_REMOVED	"group.removed"
+#define RPC_EV_GROUP_MESSAGE	"group.message"
 
 #endif

@@ -46,6 +46,8 @@ int cmd_add(struct cli *, int, char **);
 int cmd_block(struct cli *, int, char **);
 int cmd_chat(struct cli *, int, char **);
 int cmd_contacts(struct cli *, int, char **);
+int cmd_group(struct cli *, int, char **);
+int cmd_groups(struct cli *, int, char **);
 int cmd_help(struct cli *, int, char **);
 int cmd_id(struct cli *, int, char **);
 int cmd_lock(struct cli *, int, char **);

@@ -144,6 +144,26 @@ const struct cli_cmd cli_cmds[] = {
 	    "reset, which asks you to compare again).\n"
 	    "A different number means you do not have each other's address.\n",
 	    cmd_verify },
+	{ "groups", "", "list groups: status, members, unread", "",
+	    cmd_groups },
+	{ "group", "SUBCOMMAND GROUP ...", "serverless encrypted groups",
+	    "  create NAME            a new group; you are its creator\n"
+	    "  invite GROUP CONTACT   invite a contact (creator only)\n"
+	    "  accept GROUP           accept an invitation ('warren groups')\n"
+	    "  decline GROUP          decline it (nothing is kept)\n"
+	    "  send GROUP TEXT...     send to every member (- or no TEXT:\n"
+	    "                         standard input)\n"
+	    "  log GROUP [--limit N] [--no-mark-read]\n"
+	    "                         the history, in Lamport-clock order\n"
+	    "  members GROUP          the creator-signed member list\n"
+	    "  leave GROUP            leave; the others get new keys\n"
+	    "  remove GROUP MEMBER    remove a member; keys rotate, so they\n"
+	    "                         cannot read what follows (creator only)\n"
+	    "  rename GROUP NAME      rename the group (creator only)\n"
+	    "GROUP is the number 'warren groups' shows, or the group's name.\n"
+	    "Members need not be each other's contacts: messages travel\n"
+	    "through the members who are, and wait in their outboxes for\n"
+	    "whoever is offline.\n", cmd_group },
 	{ "passwd", "[--remove | --rotate]",
 	    "set, change or remove the passphrase",
 	    "Prompts without echo (reads lines of standard input when it is\n"

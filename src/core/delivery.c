@@ -20,6 +20,7 @@
 #include "core/endpoint.h"
 #include "core/mbox.h"
 #include "core/files.h"
+#include "core/groups_int.h"
 #include "core/plain.h"
 #include "crypto/ratchet.h"
 #include "net/mp_prescan.h"
@@ -422,6 +423,8 @@ delivery_on_plain(struct node *n, struct contact *c, uint64_t seq,
 	case PLAIN_FILE_CANCEL:
 		return files_on_plain(n, c, seq, p);
 	}
+	if (p->kind >= PLAIN_GROUP_INVITE && p->kind <= PLAIN_GROUP_ITEM)
+		return groups_on_plain(n, c, p->kind, p->body);
 	return 0;	/* a kind from the future: nothing to show */
 }
 
@@ -562,8 +565,9 @@ delivery_on_msg(struct node *n, struct contact *c, const struct wire_msg *m)
 	if ((r = contact_save(n, c)) != 0)
 		goto out;
 	/* Their first message gave us a sending chain: what waited goes now. */
-	if (!could_send && ratchet_can_send(rc))
-		r = delivery_encrypt_queued(n, c);
+	if (!could_send && ratchet_can_send(rc) &&
+	    (r = delivery_encrypt_queued(n, c)) == 0)
+		r = groups_outq_flush(n, c) < 0 ? ERR_DB : 0;
 out:
 	if (pt != NULL) {
 		sodium_memzero(pt, ptlen);

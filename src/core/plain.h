@@ -20,6 +20,10 @@
 #define PLAIN_FILE_OFFER	10	/* body: fileproto.h offer line */
 #define PLAIN_FILE_DONE		11	/* body: file id (hex); all verified */
 #define PLAIN_FILE_CANCEL	12	/* body: file id (hex)[ reason] */
+/* Groups (src/core/groups.c; bodies are JSON, doc/PROTOCOL.md "Groups"). */
+#define PLAIN_GROUP_INVITE	40	/* the creator-signed roster */
+#define PLAIN_GROUP_JOIN	41	/* {g, k}: accepted, with our group key */
+#define PLAIN_GROUP_ITEM	42	/* a signed item, flooded to members */
 #define PLAIN_ID_LEN	16
 #define PLAIN_MAX_TIMER	(4 * 7 * 24 * 3600)	/* 4 weeks */
 

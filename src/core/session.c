@@ -14,6 +14,7 @@
 
 #include "warren/rpc.h"
 #include "core/core.h"
+#include "core/groups_int.h"
 #include "core/plain.h"
 #include "crypto/ratchet.h"
 #include "net/wire.h"
@@ -152,6 +153,7 @@ session_start_alice(struct node *n, struct contact *c, struct pconn *pc,
 		c->prefs_pending = 1;
 	if ((r = contact_save(n, c)) != 0 ||
 	    (r = delivery_encrypt_queued(n, c)) != 0 ||
+	    (r = groups_outq_flush(n, c)) < 0 ||
 	    (r = node_commit(n)) != 0)
 		goto out;
 	memset(&m, 0, sizeof m);

@@ -19,5 +19,9 @@ rpc_handler rpc_mailbox_pair_code, rpc_mailbox_pair, rpc_mailbox_status,
     rpc_mailbox_unpair;
 rpc_handler rpc_files_send, rpc_files_list, rpc_files_accept,
     rpc_files_reject, rpc_files_cancel, rpc_files_save;
+rpc_handler rpc_groups_list, rpc_groups_create, rpc_groups_invite,
+    rpc_groups_accept, rpc_groups_decline, rpc_groups_send, rpc_groups_log,
+    rpc_groups_members, rpc_groups_leave, rpc_groups_remove,
+    rpc_groups_rename;
 
 #endif

@@ -164,6 +164,42 @@ static const char *const schema_migrations[] = {
 	");"
 	"CREATE INDEX files_contact ON files (contact);",
 
+	/*
+	 * 8 (groups): one sealed state per group (roster, keys), the items
+	 * seen (for de-duplication; pending ones keep a sealed body until
+	 * they can be applied) and the group history.
+	 */
+	"CREATE TABLE groups ("
+	"  id INTEGER PRIMARY KEY,"
+	"  state BLOB NOT NULL,"		/* sealed JSON */
+	"  unread INTEGER NOT NULL DEFAULT 0,"
+	"  created INTEGER NOT NULL"
+	");"
+	"CREATE TABLE group_items ("
+	"  id INTEGER PRIMARY KEY,"
+	"  grp INTEGER NOT NULL,"
+	"  lookup BLOB NOT NULL,"		/* hash keyed by the group's hk */
+	"  body BLOB,"				/* sealed; NULL once applied */
+	"  src INTEGER,"			/* contact it came from */
+	"  time INTEGER NOT NULL"
+	");"
+	"CREATE TABLE group_msgs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  grp INTEGER NOT NULL,"
+	"  lamport INTEGER NOT NULL,"
+	"  body BLOB NOT NULL,"			/* sealed JSON */
+	"  time INTEGER NOT NULL"
+	");"
+	"CREATE TABLE group_outq ("		/* waiting for a session */
+	"  id INTEGER PRIMARY KEY,"
+	"  contact INTEGER NOT NULL,"
+	"  kind INTEGER NOT NULL,"
+	"  body BLOB NOT NULL,"			/* sealed */
+	"  time INTEGER NOT NULL"
+	");"
+	"CREATE INDEX group_msgs_grp ON group_msgs (grp, lamport, id);"
+	"CREATE UNIQUE INDEX group_items_lookup ON group_items (grp, lookup);",
+
 	/* append new migrations here */
 };
 

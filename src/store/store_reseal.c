@@ -35,6 +35,10 @@ static const struct {
 	{ "events", "data", 0 },
 	{ "endpoints", "data", 0 },
 	{ "files", "meta", 0 },
+	{ "groups", "state", 0 },
+	{ "group_items", "body", 0 },
+	{ "group_msgs", "body", 0 },
+	{ "group_outq", "body", 0 },
 };
 
 /* Log SQLite's message; ERR_DB. */
