@@ -134,7 +134,7 @@ grp_json(struct node *n, struct grp *g)
 		sqlite3_bind_int64(s, 1, g->id);
 		if (sqlite3_step(s) == SQLITE_ROW)
 			unread = sqlite3_column_int64(s, 0);
-		sqlite3_finalize(s);
+		core_done(n, s);
 	}
 	return json_pack("{s:I, s:s, s:s, s:I, s:I, s:b, s:I}", "group",
 	    (json_int_t)g->id, "name", grp_str(g, "name"), "status",
@@ -475,7 +475,7 @@ api_group_log(struct node *n, const char *grp, json_int_t limit,
 		    json_object_get(m, "mine")));
 		json_decref(m);
 	}
-	sqlite3_finalize(s);
+	core_done(n, s);
 	if (mark_read) {
 		if ((r = node_txn(n)) != 0 || (s = core_prep(n, "UPDATE "
 		    "groups SET unread = 0 WHERE id = ? AND unread != 0")) ==

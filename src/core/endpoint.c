@@ -195,7 +195,7 @@ endpoints_load(struct node *n)
 		}
 		secret_free(pt, len);
 	}
-	sqlite3_finalize(s);
+	core_done(n, s);
 	return 0;
 }
 

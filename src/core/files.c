@@ -701,7 +701,7 @@ files_start(struct node *n)
 		*tail = x;
 		tail = &x->next;
 	}
-	sqlite3_finalize(s);
+	core_done(n, s);
 	for (x = n->files->xfers; x != NULL; x = x->next)
 		if (x->dir == 1 && x->state == FS_TRANSFERRING)
 			xfer_pull(x);

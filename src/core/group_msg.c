@@ -53,7 +53,7 @@ grp_query_int(struct node *n, struct grp *g, const char *sql, int64_t *v)
 		return ERR_DB;
 	sqlite3_bind_int64(s, 1, g->id);
 	*v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_finalize(s);
+	core_done(n, s);
 	return 0;
 }
 
@@ -99,7 +99,7 @@ grp_pending_next(struct node *n, struct grp *g, int64_t *cursor,
 		if (r == 0)
 			*text = (char *)pt;	/* NUL-terminated */
 	}
-	sqlite3_finalize(s);
+	core_done(n, s);
 	return r;
 }
 

@@ -67,7 +67,7 @@ groups_outq_flush(struct node *n, struct contact *c)
 			return ERR_DB;
 		sqlite3_bind_int64(s, 1, c->id);
 		if (sqlite3_step(s) != SQLITE_ROW) {
-			sqlite3_finalize(s);
+			core_done(n, s);
 			return 0;
 		}
 		id = sqlite3_column_int64(s, 0);
@@ -75,7 +75,7 @@ groups_outq_flush(struct node *n, struct contact *c)
 		r = store_unseal(n->st, "group_outq", "body", id,
 		    sqlite3_column_blob(s, 2),
 		    (size_t)sqlite3_column_bytes(s, 2), &pt, &plen);
-		sqlite3_finalize(s);
+		core_done(n, s);
 		if (r == 0) {
 			r = delivery_send_control(n, c, kind, (char *)pt, 0);
 			secret_free(pt, plen);

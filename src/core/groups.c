@@ -111,7 +111,7 @@ grp_load(struct node *n, int64_t id, struct grp **out)
 	if (sqlite3_step(s) == SQLITE_ROW)
 		r = grp_decode(n, id, sqlite3_column_blob(s, 0),
 		    (size_t)sqlite3_column_bytes(s, 0), out);
-	sqlite3_finalize(s);
+	core_done(n, s);
 	return r;
 }
 
@@ -138,7 +138,7 @@ grp_each(struct node *n, int (*cb)(struct node *, struct grp **, void *),
 		r = cb(n, &g, arg);
 		grp_free(g);
 	}
-	sqlite3_finalize(s);
+	core_done(n, s);
 	return r > 0 ? 0 : r;
 }
 
@@ -199,7 +199,7 @@ grp_save(struct node *n, struct grp *g)
 	    &clen);
 	secret_free(txt, strlen(txt));
 	if (r != 0) {
-		sqlite3_finalize(s);
+		core_done(n, s);
 		return r;
 	}
 	sqlite3_bind_blob(s, 1, ct, (int)clen, free);
@@ -296,7 +296,7 @@ grp_seen(struct node *n, struct grp *g, const uint8_t sig[64])
 	sqlite3_bind_int64(s, 1, g->id);
 	sqlite3_bind_blob(s, 2, h, sizeof h, SQLITE_TRANSIENT);
 	r = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_finalize(s);
+	core_done(n, s);
 	return r;
 }
 

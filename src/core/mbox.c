@@ -53,7 +53,7 @@ mbox_init(struct node *n, const struct mbox_opts *o)
 
 		if (q != NULL && sqlite3_step(q) == SQLITE_ROW)
 			k = sqlite3_column_int(q, 0);
-		sqlite3_finalize(q);
+		core_done(n, q);
 		if (k > 0) {
 			log_error("--mailbox: this data directory has contacts; "
 			    "a mailbox needs a directory of its own");
@@ -179,7 +179,7 @@ mbox_own(struct node *n, char onion[ONION_LEN + 1],
 	if (q == NULL)
 		return ERR_DB;
 	if (sqlite3_step(q) != SQLITE_ROW) {
-		sqlite3_finalize(q);
+		core_done(n, q);
 		return ERR_NOTFOUND;
 	}
 	onion[ONION_LEN] = '\0';
@@ -193,7 +193,7 @@ mbox_own(struct node *n, char onion[ONION_LEN + 1],
 		r = mbox_unseal(n, q, 2, "mb_own", "pair", 1, pair,
 		    MBOX_PAIR_LEN + MBOX_AUTH_LEN);
 	}
-	sqlite3_finalize(q);
+	core_done(n, q);
 	if (r != 0 && r != ERR_NOTFOUND)
 		log_error("mailbox: our mailbox settings are damaged: %s",
 		    err_str(r));
@@ -297,7 +297,7 @@ mbox_prepare_grants(struct node *n, const char *onion,
 			have = mbox_unseal(n, q, 0, "mb_peers", "mine", c->id,
 			    mine, sizeof mine) == 0;
 		}
-		sqlite3_finalize(q);
+		core_done(n, q);
 		if (node_txn(n) != 0)
 			return;
 		if (!have) {
@@ -397,7 +397,7 @@ mbox_next_row(struct node *n, struct contact *c, uint64_t from)
 	sqlite3_bind_int64(q, 2, (sqlite3_int64)from);
 	if (sqlite3_step(q) == SQLITE_ROW)
 		seq = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
+	core_done(n, q);
 	return seq;
 }
 
@@ -421,7 +421,7 @@ mbox_theirs(struct node *n, int64_t contact, char onion[ONION_LEN + 1],
 		    sizeof v);
 		*dep_next = (uint64_t)sqlite3_column_int64(q, 1);
 	}
-	sqlite3_finalize(q);
+	core_done(n, q);
 	if (r == 0) {
 		memcpy(onion, v, ONION_LEN);
 		onion[ONION_LEN] = '\0';
@@ -519,7 +519,7 @@ owner_next(struct mbox_cli *cl)
 		    sizeof mine) != 0)
 			id = -id;
 	}
-	sqlite3_finalize(q);
+	core_done(n, q);
 	if (id < 0) {
 		cl->grant_contact = -id;
 		return owner_next(cl);
@@ -560,7 +560,7 @@ owner_depositor(struct node *n, const uint8_t *tag,
 		if (sodium_memcmp(t, tag, MBOX_TAG_LEN) == 0)
 			id = cid;
 	}
-	sqlite3_finalize(q);
+	core_done(n, q);
 	for (c = n->contacts; c != NULL && id != 0; c = c->next)
 		if (c->id == id)
 			return c;
@@ -653,7 +653,7 @@ deposit_next(struct mbox_cli *cl)
 	    "seq = ?");
 	if (q == NULL || (sqlite3_bind_int64(q, 1, c->id),
 	    sqlite3_bind_int64(q, 2, seq), sqlite3_step(q)) != SQLITE_ROW) {
-		sqlite3_finalize(q);
+		core_done(n, q);
 		return ERR_DB;
 	}
 	memset(&m, 0, sizeof m);
@@ -664,7 +664,7 @@ deposit_next(struct mbox_cli *cl)
 	m.u.msg.ct = sqlite3_column_blob(q, 1);
 	m.u.msg.ct_len = (size_t)sqlite3_column_bytes(q, 1);
 	r = mbox_blob_seal(secret, &m, blob, sizeof blob, &len);
-	sqlite3_finalize(q);
+	core_done(n, q);
 	sodium_memzero(secret, sizeof secret);
 	cl->put_seq = (uint64_t)seq + 1;
 	if (r != 0) {

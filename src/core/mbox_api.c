@@ -33,7 +33,7 @@ mbox_deposited(struct node *n, struct contact *c, uint64_t seq)
 	sqlite3_bind_int64(q, 1, c->id);
 	if (sqlite3_step(q) == SQLITE_ROW)
 		yes = seq < (uint64_t)sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
+	core_done(n, q);
 	return yes;
 }
 
@@ -62,7 +62,7 @@ mbox_status_json(struct node *n)
 		granted = sqlite3_column_int64(q, 0);
 		theirs = sqlite3_column_int64(q, 1);
 	}
-	sqlite3_finalize(q);
+	core_done(n, q);
 	j = json_pack("{s:s, s:b, s:b, s:I, s:I}", "role", "user", "paired",
 	    r == 0 && !pairing, "pairing", r == 0 && pairing, "granted",
 	    granted, "contact_mailboxes", theirs);
@@ -200,7 +200,7 @@ api_mailbox_unpair(struct node *n, json_t **res, struct api_err *err)
 		    sqlite3_column_int(q, 0) == 2 &&
 		    mbox_grant_send(n, c, NULL, NULL, NULL) == 0)
 			told++;
-		sqlite3_finalize(q);
+		core_done(n, q);
 	}
 	if ((r = core_step(n, core_prep(n, "DELETE FROM mb_own"))) != 0 ||
 	    (r = core_step(n, core_prep(n, "UPDATE mb_peers SET mine = NULL, "

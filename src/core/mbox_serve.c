@@ -148,7 +148,7 @@ srv_cred(struct node *n, const uint8_t *tag, int *role)
 		id = sqlite3_column_int64(q, 0);
 		*role = sqlite3_column_int(q, 1);
 	}
-	sqlite3_finalize(q);
+	core_done(n, q);
 	return id;
 }
 
@@ -324,7 +324,7 @@ srv_room(struct mbox_srv *s, size_t len)
 		k = sqlite3_column_int64(q, 0);
 		bytes = sqlite3_column_int64(q, 1);
 	}
-	sqlite3_finalize(q);
+	core_done(s->n, q);
 	return k < mb->opts.quota_count &&
 	    bytes + (long long)len <= mb->opts.quota_bytes;
 }
@@ -395,7 +395,7 @@ srv_next(struct mbox_srv *s, const struct wire_msg *m)
 		return srv_reply(s, MBOX_E_INTERNAL, 0, NULL, 0, NULL, 0);
 	sqlite3_bind_int64(q, 1, (sqlite3_int64)m->u.mbox.n);
 	if (sqlite3_step(q) != SQLITE_ROW) {
-		sqlite3_finalize(q);
+		core_done(n, q);
 		return srv_reply(s, MBOX_EMPTY, 0, NULL, 0, NULL, 0);
 	}
 	id = sqlite3_column_int64(q, 0);
@@ -403,7 +403,7 @@ srv_next(struct mbox_srv *s, const struct wire_msg *m)
 	    store_unseal(n->st, "mb_blobs", "data", id,
 	    sqlite3_column_blob(q, 2), (size_t)sqlite3_column_bytes(q, 2),
 	    &pt, &len) != 0 || len > WIRE_MBOX_B_MAX) {
-		sqlite3_finalize(q);
+		core_done(n, q);
 		log_error("mailbox: blob %lld is damaged; dropped",
 		    (long long)id);
 		if (pt != NULL)
@@ -418,7 +418,7 @@ srv_next(struct mbox_srv *s, const struct wire_msg *m)
 		return srv_reply(s, MBOX_E_INTERNAL, 0, NULL, 0, NULL, 0);
 	}
 	memcpy(tag, sqlite3_column_blob(q, 1), MBOX_TAG_LEN);
-	sqlite3_finalize(q);
+	core_done(n, q);
 	r = srv_reply(s, MBOX_ITEM, (uint64_t)id, tag, sizeof tag, pt, len);
 	secret_free(pt, len);
 	return r;
@@ -460,7 +460,7 @@ srv_owner_op(struct mbox_srv *s, const struct wire_msg *m)
 		q = core_prep(n, "SELECT COUNT(*) FROM mb_blobs");
 		if (q != NULL && sqlite3_step(q) == SQLITE_ROW)
 			k = sqlite3_column_int64(q, 0);
-		sqlite3_finalize(q);
+		core_done(n, q);
 		return srv_reply(s, MBOX_OK, (uint64_t)k, NULL, 0, NULL, 0);
 	}
 	if (m->u.mbox.op != MBOX_OP_DEL && m->u.mbox.a_len != MBOX_TAG_LEN)
@@ -480,10 +480,10 @@ srv_owner_op(struct mbox_srv *s, const struct wire_msg *m)
 		q = core_prep(n, "SELECT COUNT(*) FROM mb_creds");
 		if (q != NULL && sqlite3_step(q) == SQLITE_ROW &&
 		    sqlite3_column_int64(q, 0) >= MBOX_MAX_CREDS) {
-			sqlite3_finalize(q);
+			core_done(n, q);
 			return srv_reply(s, MBOX_E_FULL, 0, NULL, 0, NULL, 0);
 		}
-		sqlite3_finalize(q);
+		core_done(n, q);
 		r = srv_cred_add(n, m->u.mbox.a, MBOX_ROLE_DEPOSITOR, &id);
 		break;
 	case MBOX_OP_CRED_DEL:
@@ -583,7 +583,7 @@ mbox_srv_status(struct node *n)
 		blobs = sqlite3_column_int64(q, 2);
 		bytes = sqlite3_column_int64(q, 3);
 	}
-	sqlite3_finalize(q);
+	core_done(n, q);
 	pairing = store_setting_get(n->st, MBOX_SET_PAIR, &v) == 0;
 	free(v);
 	return json_pack("{s:s, s:b, s:b, s:b, s:I, s:I, s:I, s:I, s:I, s:I}",

@@ -19,9 +19,14 @@
 #include "util/xmalloc.h"
 
 /* Settings whose values are sealed (store_secret_*). */
-static const char *const reseal_settings[] = { "nick", NULL };
+static const char *const reseal_settings[] = { "nick", "mailbox.auth",
+    NULL };
 
-/* Every sealed column: table, column, whether it names owner and dir. */
+/*
+ * Every sealed column: table, column, whether it names owner and dir. Rows
+ * are walked by rowid (every table's INTEGER PRIMARY KEY, whatever its
+ * name); contacts.addr also has its lookup hash recomputed.
+ */
 static const struct {
 	const char *table, *column;
 	int msg;
@@ -39,6 +44,12 @@ static const struct {
 	{ "group_items", "body", 0 },
 	{ "group_msgs", "body", 0 },
 	{ "group_outq", "body", 0 },
+	{ "mb_own", "addr", 0 },
+	{ "mb_own", "secret", 0 },
+	{ "mb_own", "pair", 0 },
+	{ "mb_peers", "mine", 0 },
+	{ "mb_peers", "theirs", 0 },
+	{ "mb_blobs", "data", 0 },
 };
 
 /* Log SQLite's message; ERR_DB. */
@@ -156,15 +167,17 @@ reseal_column(struct store *st, const struct store_keys *old, int format,
 	uint8_t *pt, *ct, lookup[32];
 	size_t len, clen;
 	int64_t id = -1, owner, dir;
-	int rc, r = 0, bad = 0;
+	int rc, r = 0, bad = 0, lookup_col;
 
-	snprintf(sql, sizeof sql, "SELECT id, %s, %s FROM %s WHERE id > ? "
-	    "ORDER BY id LIMIT 1", column, msg ? "contact, dir" : "0, 0",
+	lookup_col = strcmp(table, "contacts") == 0 &&
+	    strcmp(column, "addr") == 0;
+	snprintf(sql, sizeof sql, "SELECT rowid, %s, %s FROM %s WHERE rowid > "
+	    "? ORDER BY rowid LIMIT 1", column, msg ? "contact, dir" : "0, 0",
 	    table);
 	if (sqlite3_prepare_v2(st->db, sql, -1, &sel, NULL) != SQLITE_OK)
 		return reseal_dberr(st, table);
-	snprintf(sql, sizeof sql, "UPDATE %s SET %s = ?%s WHERE id = ?",
-	    table, column, strcmp(column, "addr") == 0 ? ", lookup = ?" : "");
+	snprintf(sql, sizeof sql, "UPDATE %s SET %s = ?%s WHERE rowid = ?",
+	    table, column, lookup_col ? ", lookup = ?" : "");
 	if (sqlite3_prepare_v2(st->db, sql, -1, &upd, NULL) != SQLITE_OK) {
 		r = reseal_dberr(st, table);
 		goto out;
@@ -192,7 +205,7 @@ reseal_column(struct store *st, const struct store_keys *old, int format,
 		r = msg ? seal_box_ctx(st->keys->seal, table, column, id, owner,
 		    dir, pt, len, &ct, &clen) : seal_box(st->keys->seal, table,
 		    column, id, pt, len, &ct, &clen);
-		if (r == 0 && strcmp(column, "addr") == 0)
+		if (r == 0 && lookup_col)
 			crypto_generichash(lookup, sizeof lookup, pt, len,
 			    st->keys->hash, sizeof st->keys->hash);
 		secret_free(pt, len);
@@ -200,7 +213,7 @@ reseal_column(struct store *st, const struct store_keys *old, int format,
 			goto out;
 		sqlite3_reset(upd);
 		sqlite3_bind_blob(upd, 1, ct, (int)clen, free);
-		if (strcmp(column, "addr") == 0) {
+		if (lookup_col) {
 			sqlite3_bind_blob(upd, 2, lookup, sizeof lookup,
 			    SQLITE_TRANSIENT);
 			sqlite3_bind_int64(upd, 3, id);
