@@ -120,6 +120,15 @@ ui_current(const struct ui *u)
 	return &u->contacts[u->sel];
 }
 
+/* The selected row is a group. */
+int
+ui_in_group(const struct ui *u)
+{
+	const struct ui_contact *c = ui_current(u);
+
+	return c != NULL && c->group > 0 && u->cur[0] != '\0';
+}
+
 static void
 contacts_free(struct ui *u)
 {
@@ -139,8 +148,10 @@ msgs_free(struct ui *u)
 {
 	size_t i;
 
-	for (i = 0; i < u->nmsgs; i++)
+	for (i = 0; i < u->nmsgs; i++) {
 		free(u->msgs[i].text);
+		free(u->msgs[i].who);
+	}
 	free(u->msgs);
 	u->msgs = NULL;
 	u->nmsgs = 0;
@@ -173,7 +184,7 @@ reload_status(struct ui *u)
 void
 ui_reload_contacts(struct ui *u)
 {
-	json_t *r, *c;
+	json_t *r, *c, *g = NULL;
 	struct ui_contact *k;
 	const char *msg, *st;
 	size_t i;
@@ -184,9 +195,17 @@ ui_reload_contacts(struct ui *u)
 			ui_info(u, 1, "%s", msg);
 		return;
 	}
+	if (ui_has_method(u, "groups.list") && (g = ui_call(u,
+	    "groups.list", NULL, &code, &msg)) == NULL) {
+		json_decref(r);
+		if (code != 0)
+			ui_info(u, 1, "%s", msg);
+		return;
+	}
 	contacts_free(u);
 	u->contacts = xcalloc(json_array_size(json_object_get(r,
-	    "contacts")) + 1, sizeof *u->contacts);
+	    "contacts")) + json_array_size(json_object_get(g, "groups")) + 1,
+	    sizeof *u->contacts);
 	u->sel = 0;
 	json_array_foreach(json_object_get(r, "contacts"), i, c) {
 		st = ui_jstr(c, "state");
@@ -207,6 +226,22 @@ ui_reload_contacts(struct ui *u)
 		u->ncontacts++;
 	}
 	json_decref(r);
+	json_array_foreach(json_object_get(g, "groups"), i, c) {
+		if (strcmp(ui_jstr(c, "status"), "left") == 0 ||
+		    jint(c, "group") <= 0)
+			continue;
+		k = &u->contacts[u->ncontacts];
+		k->group = jint(c, "group");
+		xasprintf(&k->address, "#%lld", k->group);
+		k->name = xstrdup(ui_jstr(c, "name"));
+		snprintf(k->state, sizeof k->state, "%s",
+		    ui_jstr(c, "status"));
+		k->unread = jint(c, "unread");
+		if (strcmp(k->address, u->cur) == 0)
+			u->sel = u->ncontacts;
+		u->ncontacts++;
+	}
+	json_decref(g);
 	if (u->ncontacts == 0 || strcmp(u->contacts[u->sel].address,
 	    u->cur) != 0)
 		ui_select(u, u->sel);	/* ours went away: show another */
@@ -246,6 +281,55 @@ list_messages(struct ui *u, long long before, int limit, int mark_read)
 	return r;
 }
 
+/* One message of groups.log. */
+static void
+gmsg_from_json(struct ui_msg *m, json_t *j)
+{
+	const char *a = ui_jstr(j, "author_name");
+
+	m->id = jint(j, "id");
+	m->dir = json_is_true(json_object_get(j, "mine")) ? 'o' : 'i';
+	snprintf(m->state, sizeof m->state, "%s", ui_jstr(j, "state"));
+	m->text = xstrdup(ui_jstr(j, "text"));
+	if (*a != '\0')
+		m->who = xstrdup(a);
+	else
+		xasprintf(&m->who, "%.8s\xe2\x80\xa6", ui_jstr(j, "author"));
+	m->time = jint(j, "time");
+}
+
+/* The selected group's newest messages (groups.log has no paging). */
+static void
+reload_group(struct ui *u, int mark_read)
+{
+	const struct ui_contact *c = ui_current(u);
+	json_t *r, *a, *j;
+	const char *msg;
+	size_t i;
+	int code;
+
+	if (strcmp(c->state, "invited") == 0) {
+		msgs_free(u);
+		return;	/* nothing to read before accepting */
+	}
+	if ((r = ui_call(u, "groups.log", json_pack("{s:I, s:i, s:b}",
+	    "group", (json_int_t)c->group, "limit", UI_PAGE, "mark_read",
+	    mark_read), &code, &msg)) == NULL) {
+		if (code != 0)
+			ui_info(u, 1, "%s", msg);
+		return;
+	}
+	msgs_free(u);
+	a = json_object_get(r, "messages");
+	u->msgs = xcalloc(json_array_size(a) + 1, sizeof *u->msgs);
+	json_array_foreach(a, i, j)
+		gmsg_from_json(&u->msgs[u->nmsgs++], j);
+	u->older = json_array_size(a) == UI_PAGE;
+	json_decref(r);
+	if (mark_read && u->sel < u->ncontacts)
+		u->contacts[u->sel].unread = 0;
+}
+
 /* Reload the newest messages of the conversation (as many as shown). */
 void
 ui_reload_conversation(struct ui *u, int mark_read)
@@ -256,6 +340,10 @@ ui_reload_conversation(struct ui *u, int mark_read)
 
 	if (u->cur[0] == '\0') {
 		msgs_free(u);
+		return;
+	}
+	if (ui_in_group(u)) {
+		reload_group(u, mark_read);
 		return;
 	}
 	if (u->nmsgs > UI_PAGE)
@@ -283,7 +371,7 @@ load_older(struct ui *u)
 	size_t i, n;
 
 	u->want_older = 0;
-	if (!u->older || u->nmsgs == 0)
+	if (!u->older || u->nmsgs == 0 || ui_in_group(u))
 		return;
 	if ((r = list_messages(u, u->msgs[0].id, UI_PAGE, 0)) == NULL)
 		return;
@@ -349,6 +437,10 @@ ui_refresh_recent(struct ui *u, int mark_read)
 
 	if (u->cur[0] == '\0')
 		return;
+	if (ui_in_group(u)) {
+		ui_reload_conversation(u, mark_read);
+		return;
+	}
 	if (u->nmsgs == 0) {
 		ui_reload_conversation(u, mark_read);
 		return;
@@ -428,6 +520,24 @@ on_received(struct ui *u, json_t *d)
 		beep();
 }
 
+/* A group message was stored: as on_received, for the group's row. */
+static void
+on_group_message(struct ui *u, json_t *d)
+{
+	char addr[32];
+	size_t k;
+
+	snprintf(addr, sizeof addr, "#%lld", jint(d, "group"));
+	if (strcmp(addr, u->cur) == 0) {
+		ui_reload_conversation(u, 1);
+		return;
+	}
+	if ((k = find_contact(u, addr)) < u->ncontacts)
+		u->contacts[k].unread++;
+	if (u->bell)
+		beep();
+}
+
 /* One event notification. */
 static void
 on_event(struct ui *u, json_t *ev)
@@ -442,7 +552,13 @@ on_event(struct ui *u, json_t *ev)
 		return;	/* before the reload that followed subscribing */
 	if (strcmp(type, "message.received") == 0)
 		on_received(u, d);
-	else if (strcmp(type, "message.delivered") == 0)
+	else if (strcmp(type, "group.message") == 0)
+		on_group_message(u, d);
+	else if (strncmp(type, "group.", 6) == 0) {
+		ui_reload_contacts(u);
+		if (ui_in_group(u))
+			ui_reload_conversation(u, 0);
+	} else if (strcmp(type, "message.delivered") == 0)
 		set_state(u, jint(d, "message"), "delivered");
 	else if (strcmp(type, "message.read") == 0)
 		set_state(u, jint(d, "message"), "read");
@@ -594,8 +710,8 @@ tick(struct ui *u)
 		    "'warren unlock'");
 		return;
 	}
-	if (u->connected)
-		ui_refresh_recent(u, 0);
+	if (u->connected && !ui_in_group(u))
+		ui_refresh_recent(u, 0);	/* a group's events suffice */
 }
 
 /* Open (or, with UI_POP_NONE, close) a popup. */

@@ -76,9 +76,10 @@ struct cli;
 struct client;
 
 struct ui_contact {
-	char *address;
+	char *address;		/* a group's: "#N" */
 	char *name;		/* NULL: none */
-	char state[16];
+	char state[16];		/* a group's status (member, invited, ...) */
+	long long group;	/* a group's number; 0: a contact */
 	int online, verified, alert;
 	long long unread, timer;
 };
@@ -88,6 +89,7 @@ struct ui_msg {
 	char dir;		/* 'i', 'o' or 'n' (a note) */
 	char state[16];
 	char *text;
+	char *who;		/* a group message's author; NULL otherwise */
 	long long time;		/* ms */
 	long long timer;	/* s, 0: kept */
 };
@@ -114,7 +116,7 @@ struct ui {
 	long long requests;
 	char mailbox[32];	/* status.mailbox.state, "" when none */
 
-	/* contacts: state contact or requested */
+	/* contacts (state contact or requested), then groups */
 	struct ui_contact *contacts;
 	size_t ncontacts, sel;
 	char cur[64];		/* the selected contact's address, "" none */
@@ -157,6 +159,8 @@ int ui_has_method(const struct ui *, const char *);
 void ui_popup(struct ui *, enum ui_popup, const char *title,
     const char *text);
 const struct ui_contact *ui_current(const struct ui *);
+/* The selected row is a group. */
+int ui_in_group(const struct ui *);
 
 /* ui_keys.c: every key waiting on the terminal. */
 void ui_read_keys(struct ui *);

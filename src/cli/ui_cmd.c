@@ -7,6 +7,7 @@
  * daemon offers that method (rpc.methods): /file appears once warrend
  * has file transfer (files.send) and is absent before.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -110,6 +111,11 @@ current(struct ui *u)
 {
 	if (u->cur[0] == '\0') {
 		ui_info(u, 1, "no contact selected");
+		return NULL;
+	}
+	if (ui_in_group(u)) {
+		ui_info(u, 1, "a group is selected: this works on a contact "
+		    "(Tab to one)");
 		return NULL;
 	}
 	return u->cur;
@@ -237,7 +243,7 @@ ui_help_text(const struct ui *u)
 	    "you sent. Ctrl-L redraws. Ctrl-C on an empty line leaves.\n"
 	    "In the list: \xe2\x97\x8f online, \xe2\x9c\x93 verified, "
 	    "\xe2\x8f\xb1 timer, ! session reset,\n? request sent, "
-	    "a number: unread.\n\n"
+	    "a number: unread; # a group (below the contacts).\n\n"
 	    "Any key closes this.", s);
 	free(s);
 	return t;
@@ -546,7 +552,9 @@ static void
 c_file(struct ui *u, char *arg)
 {
 	json_t *p, *r;
+	const char *msg;
 	char *abs;
+	int code;
 
 	if (current(u) == NULL)
 		return;
@@ -555,7 +563,7 @@ c_file(struct ui *u, char *arg)
 		return;
 	}
 	if ((abs = realpath(arg, NULL)) == NULL) {
-		ui_info(u, 1, "%s: no such file", arg);
+		ui_info(u, 1, "/file %s: %s", arg, strerror(errno));
 		return;
 	}
 	p = json_pack("{s:s, s:s}", "contact", u->cur, "path", abs);
@@ -564,9 +572,13 @@ c_file(struct ui *u, char *arg)
 		ui_info(u, 1, "the path is not valid UTF-8");
 		return;
 	}
-	if ((r = call(u, "files.send", p)) == NULL)
+	if ((r = ui_call(u, "files.send", p, &code, &msg)) == NULL) {
+		ui_info(u, 1, "/file not sent: %s", msg);	/* warrend's why */
 		return;
-	ui_info(u, 0, "file offered");
+	}
+	ui_info(u, 0, "file offered: %s (%lld bytes)", ui_jstr(r,
+	    "filename"), (long long)json_integer_value(json_object_get(r,
+	    "size")));
 	json_decref(r);
 	ui_reload_conversation(u, 0);
 }

@@ -129,7 +129,9 @@ draw_contacts(struct ui *u, int w, int h)
 		first = u->sel - (size_t)h + 1;
 	for (i = first, y = 1; i < u->ncontacts && y <= h; i++, y++) {
 		c = &u->contacts[i];
-		snprintf(right, sizeof right, "%s%s%s%s",
+		snprintf(right, sizeof right, "%s%s%s%s%s",
+		    strcmp(c->state, "invited") == 0 ? "invited" :
+		    strcmp(c->state, "removed") == 0 ? "removed" : "",
 		    c->alert ? "!" : "", c->verified ? "\xe2\x9c\x93" : "",
 		    c->timer ? "\xe2\x8f\xb1" : "",
 		    strcmp(c->state, "requested") == 0 ? "?" : "");
@@ -141,7 +143,8 @@ draw_contacts(struct ui *u, int w, int h)
 		mvhline(y, 0, ' ', w);
 		if (c->online)
 			attron(color(u, PAIR_GREEN));
-		puts8(y, 0, 2, c->online ? "\xe2\x97\x8f" : "\xe2\x97\x8b");
+		puts8(y, 0, 2, c->group ? "#" : c->online ? "\xe2\x97\x8f" :
+		    "\xe2\x97\x8b");
 		attroff(color(u, PAIR_GREEN));
 		rw = 0;
 		{
@@ -279,7 +282,7 @@ rows_msg(struct ui *u, struct rows *rs, const struct ui_msg *m,
 	} else if (m->dir == 'o')
 		who = "me";
 	else
-		who = name;
+		who = m->who != NULL ? m->who : name;
 	if (strcmp(m->state, "undecryptable") == 0) {
 		attr = color(u, PAIR_RED) | A_BOLD;
 		text = "(a message that could not be decrypted)";
@@ -332,6 +335,17 @@ draw_header(struct ui *u, int x, int w)
 
 	if (c == NULL) {
 		puts8(0, x, w, "no conversation: /add ADDRESS [NAME]");
+		return;
+	}
+	if (c->group) {
+		xasprintf(&s, " group %s \xc2\xb7 %s", c->address, strcmp(c->state,
+		    "invited") == 0 ? "invited: 'warren group accept' joins" :
+		    c->state);
+		attron(A_BOLD);
+		x += puts8(0, x, w, c->name);
+		attroff(A_BOLD);
+		puts8(0, x, w - x, s);
+		free(s);
 		return;
 	}
 	t[0] = '\0';

@@ -15,6 +15,29 @@
 #include "cli/ui.h"
 #include "util/xmalloc.h"
 
+/* Send the input line to the selected group. */
+static void
+send_group(struct ui *u, const char *text)
+{
+	json_t *p, *r;
+	const char *msg;
+	int code;
+
+	if ((p = json_pack("{s:I, s:s}", "group",
+	    (json_int_t)ui_current(u)->group, "text", text)) == NULL) {
+		ui_info(u, 1, "not sent: not valid UTF-8");
+		return;
+	}
+	if ((r = ui_call(u, "groups.send", p, &code, &msg)) == NULL) {
+		ui_info(u, 1, "not sent: %s", msg);
+		return;
+	}
+	json_decref(r);
+	u->info[0] = '\0';
+	u->scroll = 0;
+	ui_reload_conversation(u, 0);
+}
+
 /* Send the input line as a message to the selected contact. */
 static void
 send_text(struct ui *u, const char *text)
@@ -30,6 +53,10 @@ send_text(struct ui *u, const char *text)
 	if (strlen(text) > WARREN_MAX_TEXT) {
 		ui_info(u, 1, "not sent: longer than %d bytes",
 		    WARREN_MAX_TEXT);
+		return;
+	}
+	if (ui_in_group(u)) {
+		send_group(u, text);
 		return;
 	}
 	force = u->refused != NULL && strcmp(u->refused, text) == 0;
