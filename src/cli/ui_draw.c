@@ -332,6 +332,7 @@ draw_header(struct ui *u, int x, int w)
 {
 	const struct ui_contact *c = ui_current(u);
 	char t[64], *s;
+	int used;	/* columns the name took */
 
 	if (c == NULL) {
 		puts8(0, x, w, "no conversation: /add ADDRESS [NAME]");
@@ -342,9 +343,9 @@ draw_header(struct ui *u, int x, int w)
 		    "invited") == 0 ? "invited: 'warren group accept' joins" :
 		    c->state);
 		attron(A_BOLD);
-		x += puts8(0, x, w, c->name);
+		used = puts8(0, x, w, c->name);
 		attroff(A_BOLD);
-		puts8(0, x, w - x, s);
+		puts8(0, x + used, w - used, s);
 		free(s);
 		return;
 	}
@@ -358,11 +359,11 @@ draw_header(struct ui *u, int x, int w)
 	    c->timer ? " \xc2\xb7 timer " : "", t,
 	    c->alert ? " \xc2\xb7 SESSION RESET: /verify" : "", c->address);
 	attron(A_BOLD);
-	x += puts8(0, x, w, display_name(c));
+	used = puts8(0, x, w, display_name(c));
 	attroff(A_BOLD);
 	if (c->alert)
 		attron(color(u, PAIR_RED));
-	puts8(0, x, w - x, s);
+	puts8(0, x + used, w - used, s);
 	attroff(color(u, PAIR_RED));
 	free(s);
 	if (u->scroll > 0) {

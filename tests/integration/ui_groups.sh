@@ -93,6 +93,14 @@ keys Enter
 expect "/file shows warrend's error" "cwd is not a regular file"
 shows "/file not sent: " && ok "it says the file was not sent" || notok "it says the file was not sent" "no prefix"
 
+# An invitation appears in the list as it arrives (group.invite).
+w bob group create bobs >/dev/null
+check "bob invites alice to a second group" wait_until 60 w bob group invite bobs alice
+if wait_until 120 row '^# bobs +invited'; then ok "an invitation is listed as invited"; else
+	notok "an invitation is listed as invited" "list:"; why; fi
+keys M-3
+expect "selecting it says how to join" "invited: 'warren group accept' joins"
+
 keys -l "/quit"
 keys Enter
 expect "/quit leaves the UI" "UI-EXITED 0"
