@@ -580,6 +580,8 @@ files_on_plain(struct node *n, struct contact *c, uint64_t seq,
 		return xfer_end(x, x->dir == 0 && x->state == FS_OFFERED ?
 		    FS_REJECTED : FS_CANCELLED, strstr(p->body, " hash") !=
 		    NULL ? "the receiver found a hash mismatch" :
+		    strstr(p->body, " corrupt") != NULL ? "the receiver "
+		    "got data that does not verify" :
 		    "cancelled by the contact");
 	}
 	return 0;

@@ -33,6 +33,7 @@ enum file_state {
 
 #define FILE_STALL_SECS		60	/* no byte for this long: reconnect */
 #define FILE_RETRY_MAX_SECS	30	/* reconnect backoff cap */
+#define FILE_BAD_MAX		3	/* streams in a row with a bad record */
 #define FILE_PROGRESS_MS	500	/* at most two progress events a second */
 #define FILE_SERVE_MAX		8	/* transfer streams served at once */
 #define FILE_OUTBUF		(1024 * 1024)	/* sender's write queue */
@@ -62,6 +63,7 @@ struct xfer {
 	uint8_t *buf;			/* FILE_CHUNK bytes of plaintext */
 	struct event *timer;		/* retry */
 	int backoff;
+	int bad;			/* streams in a row that sent a bad record */
 	uint64_t since_sync;
 	/* Progress (both directions). */
 	int64_t prog_ms;		/* last event */

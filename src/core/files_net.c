@@ -49,6 +49,27 @@ struct fserve {
 
 static void serve_free(struct fserve *);
 
+/*
+ * FILE_STALL_SECS, or WARREN_FILE_STALL_SECS (1 to 3600) from the
+ * environment: a test knob (doc/warrend.8), so that tests need not wait
+ * a minute for a stalled sender.
+ */
+static int
+stall_secs(void)
+{
+	const char *e = getenv("WARREN_FILE_STALL_SECS");
+	char *end;
+	long v;
+
+	if (e == NULL || *e == '\0')
+		return FILE_STALL_SECS;
+	errno = 0;
+	v = strtol(e, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 1 || v > 3600)
+		return FILE_STALL_SECS;
+	return (int)v;
+}
+
 /* --- inbound: sniff, then a peer connection or a transfer ----------- */
 
 static void
@@ -286,7 +307,7 @@ sniff_read(struct bufferevent *bev, void *arg)
 	evbuffer_remove(in, req, sizeof req);
 	bufferevent_disable(bev, EV_READ);
 	{
-		struct timeval tv = { FILE_STALL_SECS, 0 };
+		struct timeval tv = { stall_secs(), 0 };
 
 		bufferevent_set_timeouts(bev, NULL, &tv);
 	}
@@ -412,6 +433,24 @@ pull_open_part(struct xfer *x)
 	return 0;
 }
 
+/*
+ * FILE_BAD_MAX streams in a row sent a record that is the wrong length or
+ * does not verify: fail the transfer, delete its data, tell the sender.
+ */
+static void
+pull_give_up(struct xfer *x)
+{
+	log_warn("file %lld: the sender keeps sending data that does not "
+	    "verify; giving up", (long long)x->row);
+	(void)node_txn(x->node);
+	xfer_halt(x);
+	xfer_discard(x);
+	(void)xfer_set_state(x, FS_FAILED, "the sender sent data that does "
+	    "not verify (the partial data was deleted)");
+	(void)xfer_tell(x, PLAIN_FILE_CANCEL, "corrupt");
+	(void)node_commit(x->node);
+}
+
 /* Records from the sender. */
 static void
 pull_read(struct bufferevent *bev, void *arg)
@@ -451,7 +490,7 @@ pull_read(struct bufferevent *bev, void *arg)
 		    FILE_REC_OVERHEAD) {
 			log_warn("file %lld: bad record length from the "
 			    "sender", (long long)x->row);
-			goto broken;
+			goto bad;
 		}
 		if (evbuffer_get_length(in) < 4 + len)
 			return;
@@ -461,7 +500,7 @@ pull_read(struct bufferevent *bev, void *arg)
 		    x->done, rec, len, x->buf) != 0) {
 			log_warn("file %lld: chunk %" PRIu64 " does not "
 			    "verify", (long long)x->row, x->done);
-			goto broken;
+			goto bad;
 		}
 		sodium_memzero(x->buf, FILE_CHUNK);
 		if (pwrite(x->part_fd, rec, len, (off_t)(x->done *
@@ -483,6 +522,7 @@ pull_read(struct bufferevent *bev, void *arg)
 		}
 		evbuffer_drain(in, len);
 		x->done++;
+		x->bad = 0;
 		if (++x->since_sync >= 64) {
 			(void)fdatasync(x->part_fd);
 			x->since_sync = 0;
@@ -497,6 +537,12 @@ pull_read(struct bufferevent *bev, void *arg)
 	if (evbuffer_get_length(in) > 0 && x->done >= n)
 		goto broken;
 	return;
+bad:
+	/* Nothing of it was stored; a sender that keeps doing it is broken. */
+	if (++x->bad >= FILE_BAD_MAX) {
+		pull_give_up(x);
+		return;
+	}
 broken:
 	xfer_halt(x);
 	pull_retry(x);
@@ -511,7 +557,7 @@ pull_event(struct bufferevent *bev, short what, void *arg)
 	(void)bev;
 	if (what & BEV_EVENT_TIMEOUT) {
 		log_warn("file %lld: the sender stalled (%d s without data); "
-		    "reconnecting", (long long)x->row, FILE_STALL_SECS);
+		    "reconnecting", (long long)x->row, stall_secs());
 		(void)node_txn(x->node);
 		(void)event_emit(x->node, RPC_EV_FILE_STALLED, xfer_json(x));
 	} else
@@ -528,7 +574,7 @@ pull_connected(struct bufferevent *bev, int err, uint8_t rep,
 {
 	struct xfer *x = arg;
 	uint8_t req[FILE_OPEN_LEN], tok[FILE_TOKEN_LEN];
-	struct timeval tv = { FILE_STALL_SECS, 0 };
+	struct timeval tv = { stall_secs(), 0 };
 
 	(void)rep;
 	x->dialing = NULL;
