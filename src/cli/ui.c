@@ -157,6 +157,35 @@ msgs_free(struct ui *u)
 	u->nmsgs = 0;
 }
 
+/*
+ * The status bar's word for status.mailbox (doc/rpc.md): "pairing", then
+ * "reachable", "unreachable" or "paired" (not tried yet), with the number
+ * of messages the last fetch left in it; "" without a mailbox.
+ */
+static void
+ui_mailbox_state(struct ui *u, json_t *m)
+{
+	json_t *reach = json_object_get(m, "reachable");
+	const char *w;
+
+	u->mailbox[0] = '\0';
+	if (!json_is_object(m) || strcmp(ui_jstr(m, "role"), "user") != 0)
+		return;
+	if (json_is_true(json_object_get(m, "pairing")))
+		w = "pairing";
+	else if (!json_is_true(json_object_get(m, "paired")))
+		return;
+	else if (json_is_boolean(reach))
+		w = json_is_true(reach) ? "reachable" : "unreachable";
+	else
+		w = "paired";
+	if (jint(m, "queued") > 0)
+		snprintf(u->mailbox, sizeof u->mailbox, "%s, %lld waiting", w,
+		    jint(m, "queued"));
+	else
+		snprintf(u->mailbox, sizeof u->mailbox, "%s", w);
+}
+
 /* Refresh the status bar's facts. */
 static void
 reload_status(struct ui *u)
@@ -174,9 +203,7 @@ reload_status(struct ui *u)
 	snprintf(u->tor_state, sizeof u->tor_state, "%s",
 	    ui_jstr(t, "state"));
 	u->requests = jint(r, "requests");
-	/* A hook: shown once warrend reports a mailbox (issue 13's work). */
-	snprintf(u->mailbox, sizeof u->mailbox, "%s",
-	    ui_jstr(json_object_get(r, "mailbox"), "state"));
+	ui_mailbox_state(u, json_object_get(r, "mailbox"));
 	json_decref(r);
 }
 

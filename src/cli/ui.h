@@ -114,7 +114,7 @@ struct ui {
 	int locked, tor_progress, published;
 	char tor_state[16];
 	long long requests;
-	char mailbox[32];	/* status.mailbox.state, "" when none */
+	char mailbox[48];	/* status.mailbox in words, "" when none */
 
 	/* contacts (state contact or requested), then groups */
 	struct ui_contact *contacts;
