@@ -20,6 +20,7 @@
 #include "core/mbox.h"
 #include "core/files.h"
 #include "core/plain.h"
+#include "crypto/identity.h"
 #include "net/listener.h"
 #include "net/peer.h"
 #include "net/wire.h"
@@ -36,6 +37,7 @@
 #define NEWNYM_AFTER_F0		3
 #define REQ_BURST		20		/* requests from unknown peers */
 #define REQ_REFILL_MS		(30 * 1000)	/* one more every 30 s */
+#define CROSSING_MS		(120 * 1000)	/* a late crossed request */
 
 static peer_policy_cb on_policy;
 static peer_up_cb on_up;
@@ -675,7 +677,7 @@ static int
 on_request(struct node *n, struct pconn *pc, const struct wire_msg *m)
 {
 	struct contact *c = pc->c;
-	int r, added;
+	int r, added, crossing, stale, yield;
 
 	if (pc->outbound)
 		return ERR_PROTO;	/* only the dialling side asks */
@@ -700,7 +702,22 @@ on_request(struct node *n, struct pconn *pc, const struct wire_msg *m)
 		free(old);
 		return r;
 	}
-	/* They asked and we asked (or accepted): contacts now. */
+	/*
+	 * They asked and we asked (or accepted): contacts now. Two requests
+	 * that cross (each side dialled and asked before it saw the other's)
+	 * must give one session, not two that replace each other (each with
+	 * a "set up again" alert): the side with the greater identity key
+	 * leaves theirs unanswered and waits for the answer to its own. A
+	 * request that arrives after our own was answered (a fresh session
+	 * from our request, nothing received yet) is the same crossing,
+	 * late: it is not a reset either.
+	 */
+	crossing = !(c->flags & CF_HAS_RATCHET) && c->live != NULL &&
+	    c->live != pc && c->live->outbound && c->live->req_sent;
+	stale = (c->flags & CF_HAS_RATCHET) && c->recv_seq == 0 &&
+	    c->alice_ms != 0 && node_now_ms() - c->alice_ms < CROSSING_MS;
+	yield = stale || (crossing &&
+	    memcmp(identity_ed_pk(n->id), c->ed_pk, 32) > 0);
 	added = c->state != CONTACT_MUTUAL;
 	c->state = CONTACT_MUTUAL;
 	c->flags |= CF_REQ_DELIVERED;
@@ -709,6 +726,14 @@ on_request(struct node *n, struct pconn *pc, const struct wire_msg *m)
 	if (added && (r = event_emit(n, RPC_EV_CONTACT_ADDED, json_pack(
 	    "{s:s, s:s?}", "contact", c->onion, "name", c->name))) != 0)
 		return r;
+	if (yield) {
+		log_debug("contact %s: their request crossed ours; ours is "
+		    "answered", log_contact(c->id, c->onion));
+		peer_close(pc->peer, ERR_CLOSED);
+		return 0;
+	}
+	if (crossing)
+		c->live->req_sent = 0;	/* they leave ours unanswered */
 	peer_set_policy(pc->peer, PEER_FULL);
 	stranger_end(n, pc);
 	conn_release(n, pc);

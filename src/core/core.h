@@ -83,6 +83,7 @@ struct contact {
 	int f0_count;
 	int deleted;
 	int64_t last_req_ms;		/* last stored repeat of their request */
+	int64_t alice_ms;		/* our own request set up the session */
 	int proto_noted;		/* their other protocol version, told */
 	struct endpoint *ep;		/* endpoint.c: our onion for them, theirs */
 	struct contact *next;

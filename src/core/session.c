@@ -149,6 +149,7 @@ session_start_alice(struct node *n, struct contact *c, struct pconn *pc,
 	if (r != 0)
 		goto out;
 	c->flags |= CF_HAS_RATCHET;
+	c->alice_ms = node_now_ms();
 	if (n->read_receipts)
 		c->prefs_pending = 1;
 	if ((r = contact_save(n, c)) != 0 ||

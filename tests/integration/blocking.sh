@@ -16,8 +16,19 @@ sleep 15	# bob retries meanwhile; each attempt is closed after the handshake
     notok "no message from a blocked peer is stored" "$(texts alice bob | grep -c blocked) stored"
 [ "$(count_state bob alice delivered)" = 0 ] && ok "bob's messages stay undelivered" ||
     notok "bob's messages stay undelivered" "some were delivered"
-grep -q "is blocked: closed" "$T/alice.log" && ok "alice closes bob's connections" ||
-    notok "alice closes bob's connections" "no log line"
+# Bob's endpoint for alice is revoked on block (doc/PROTOCOL.md section 9)
+# and his connection closed: he is not online for alice, and bob does not
+# see her online either (his dials fail at tor, or are closed at once).
+online_for() { # A B: A sees B online
+	json "$1" contacts | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+sys.exit(0 if any(c["address"] == sys.argv[1] and c["online"]
+    for c in d["contacts"]) else 1)' "$(onion "$2")"
+}
+! online_for alice bob && ! online_for bob alice &&
+    ok "no connection between them while alice blocks bob" ||
+    notok "no connection between them while alice blocks bob" "one sees the other online"
 
 w alice unblock bob >/dev/null
 check "after unblock bob's messages arrive" wait_until 180 outbox_empty bob
