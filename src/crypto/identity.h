@@ -8,8 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/onion.h"
+
 #define IDENTITY_SEED_LEN	32
-#define ONION_LEN		56	/* base32 chars, no ".onion" */
 #define TOR_BLOB_LEN		88	/* base64 of the 64-byte expanded key */
 
 struct identity;	/* opaque; lives in sodium_malloc memory */
@@ -29,16 +30,7 @@ const char *identity_onion(const struct identity *);	/* 56 chars + NUL */
 /* The tor key blob, TOR_BLOB_LEN chars + NUL, into out (>= 89 bytes). */
 int identity_tor_blob(const struct identity *, char *out, size_t outlen);
 
-/* Onion address (56 chars + NUL) of an Ed25519 public key. */
-void onion_from_pk(char out[ONION_LEN + 1], const uint8_t pk[32]);
-/*
- * Parse a user-typed address: any case, optional ".onion". On success
- * fills pk (may be NULL) and norm (lower case, no suffix; may be NULL).
- * Errors, each with its own err_str: ERR_ADDR_LEN, ERR_ADDR_V2 (16 base32
- * digits: a v2 address), ERR_ADDR_BASE32, ERR_ADDR_CHECKSUM,
- * ERR_ADDR_VERSION, ERR_ADDR_POINT.
- */
-int onion_parse(const char *s, uint8_t pk[32], char norm[ONION_LEN + 1]);
+/* onion_from_pk, onion_parse: util/onion.h */
 /*
  * -A for the Ed25519 public key A (the sign bit flipped). Both have the
  * same X25519 key, and whoever holds A's secret scalar a also holds -a:

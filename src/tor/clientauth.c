@@ -8,7 +8,7 @@
 
 #include <sodium.h>
 
-#include "crypto/identity.h"
+#include "util/onion.h"
 #include "tor/addr.h"
 #include "tor/clientauth.h"
 #include "util/base32.h"

@@ -26,6 +26,10 @@ quick_status() { timeout 1 "$WARREN" -d "$T/v" --json status >/dev/null; }
 # connection open (answering PINGs) through everything below.
 [ "$(evil_as b1 request "bystander")" = "response 0" ] &&
     ok "a stranger's request is answered" || notok "a stranger's request is answered" "no response"
+# (A stranger's connection ends at its 30 s deadline by design, issue 11.2:
+# under a slow build the steps below can outlast it; an end before it is
+# a failure.)
+by_start=$(date +%s)
 timeout 120 "$EVIL" -s "$(seed b1)" -w 600 "$SOCK" "$ADDR" hold >"$T/bystander.out" 2>&1 &
 by_pid=$!
 sleep 1
@@ -93,9 +97,15 @@ check "no junk is stored as a message" stored 0 "$(addr c1)"
 
 # The bystander saw none of it.
 # (hold exits at once, printing "closed", if the daemon drops it.)
-kill -0 "$by_pid" 2>/dev/null && [ ! -s "$T/bystander.out" ] &&
-    ok "the bystander's connection stayed up throughout" ||
-    notok "the bystander's connection stayed up throughout" "$(cat "$T/bystander.out")"
+# hold writes "closed" when the daemon drops it: the file's time says when.
+by_secs=$(( $(stat -c %Y "$T/bystander.out") - by_start ))
+if kill -0 "$by_pid" 2>/dev/null && [ ! -s "$T/bystander.out" ]; then
+	ok "the bystander's connection stayed up throughout"
+elif [ "$by_secs" -ge 29 ]; then
+	ok "the bystander's connection stayed up until its stranger deadline ($by_secs s)"
+else
+	notok "the bystander's connection stayed up throughout" "$(cat "$T/bystander.out") after $by_secs s"
+fi
 kill "$by_pid" 2>/dev/null
 wait "$by_pid" 2>/dev/null
 check "the daemon is alive" alive v
