@@ -9,20 +9,7 @@
 . "$(dirname "$0")/lib.bash"
 
 OLD_COMMIT=63b9285
-OLD=${WARREN_OLD_BUILD:-$BUILD_DIR/old-main}
-if [ ! -x "$OLD/build/warrend" ] || [ ! -x "$OLD/build/warren" ]; then
-	if ! git -C "$SRC_DIR" cat-file -e "$OLD_COMMIT^{commit}" 2>/dev/null; then
-		echo "ok - skipped: commit $OLD_COMMIT is not in this tree's history"
-		exit 0
-	fi
-	rm -rf "$OLD"
-	mkdir -p "$OLD/src" "$OLD/build"
-	git -C "$SRC_DIR" archive "$OLD_COMMIT" | tar -x -C "$OLD/src" &&
-	(cd "$OLD/src" && autoreconf -fi && cd "$OLD/build" &&
-	    ../src/configure -q && make -j2 warrend warren) \
-	    >"$OLD/build.log" 2>&1 ||
-	    { notok "build $OLD_COMMIT" "$(tail -n 5 "$OLD/build.log")"; exit 1; }
-fi
+old_build "$OLD_COMMIT" "$BUILD_DIR/old-main"
 ok "a warren from $OLD_COMMIT (before endpoints) is built"
 need_testnet
 

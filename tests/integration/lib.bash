@@ -73,6 +73,25 @@ wait_until() {
 	"$@" >/dev/null 2>&1
 }
 
+# old_build COMMIT DIR: warrend and warren of an earlier COMMIT (from git
+# history), built once into DIR/build (WARREN_OLD_BUILD: another DIR);
+# sets OLD to DIR. A tree without COMMIT in its history skips the test.
+old_build() {
+	OLD=${WARREN_OLD_BUILD:-$2}
+	[ -x "$OLD/build/warrend" ] && [ -x "$OLD/build/warren" ] && return 0
+	if ! git -C "$SRC_DIR" cat-file -e "$1^{commit}" 2>/dev/null; then
+		echo "ok - skipped: commit $1 is not in this tree's history"
+		exit 0
+	fi
+	rm -rf "$OLD"
+	mkdir -p "$OLD/src" "$OLD/build"
+	git -C "$SRC_DIR" archive "$1" | tar -x -C "$OLD/src" &&
+	(cd "$OLD/src" && autoreconf -fi && cd "$OLD/build" &&
+	    ../src/configure -q && make -j2 warrend warren) \
+	    >"$OLD/build.log" 2>&1 ||
+	    { notok "build $1" "$(tail -n 5 "$OLD/build.log")"; exit 1; }
+}
+
 # node_start NAME [warrend args...]: start a daemon on the test network.
 node_start() {
 	local n=$1; shift
@@ -176,7 +195,14 @@ node_pid() { cat "$T/$1.pid"; }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$(node_pid "$1")/status"; }
 
 # alive NAME: the daemon process still runs.
-alive() { kill -0 "$(node_pid "$1")" 2>/dev/null; }
+# alive NAME: the daemon runs. A daemon that exited stays a zombie child
+# of this shell until waited for, and kill -0 still reaches a zombie: read
+# its state instead, so that a crash shows at once.
+alive() {
+	case "$(ps -o stat= -p "$(node_pid "$1")" 2>/dev/null)" in
+	""|Z*) return 1 ;;
+	esac
+}
 
 # rpc_py: write $T/rpc.py, a small JSON-RPC client module for python3
 # tests: Rpc(path).call(method, params) and .send/.recv for pipelining.

@@ -13,14 +13,10 @@ start() { # passphrase
 	"$WARREND" -d "$D" -f --no-tor --passphrase-file "$T/pass" >>"$T/p.log" 2>&1 &
 	echo $! >"$T/p.pid"
 	# Up (socket) or gone (refused the passphrase), whichever comes first.
-	wait_until 60 up_or_gone "$(cat "$T/p.pid")"
+	wait_until 60 up_or_gone
 	test -S "$D/warren.sock" && "$WARREN" -d "$D" id >/dev/null 2>&1
 }
-up_or_gone() {
-	test -S "$D/warren.sock" && return 0
-	case "$(ps -o stat= -p "$1" 2>/dev/null)" in ""|Z*) return 0 ;; esac
-	return 1
-}
+up_or_gone() { test -S "$D/warren.sock" || ! alive p; }
 stop() { kill -TERM "$(cat "$T/p.pid")" 2>/dev/null; wait "$(cat "$T/p.pid")" 2>/dev/null; }
 NODES="p"
 
