@@ -630,16 +630,19 @@ read_events(struct ui *u)
 	while (u->ev != NULL &&
 	    (nl = memchr(u->inbuf, '\n', u->inlen)) != NULL) {
 		len = (size_t)(nl - u->inbuf);
-		if ((j = json_loadb(u->inbuf, len, 0, NULL)) != NULL) {
-			if (strcmp(ui_jstr(j, "method"), "event") == 0)
-				on_event(u, json_object_get(j, "params"));
-			else if (json_object_get(j, "result") != NULL)
-				u->replay_until = jint(json_object_get(j,
-				    "result"), "last");
-			json_decref(j);
-		}
+		j = json_loadb(u->inbuf, len, 0, NULL);
+		/* Consume the line first: a call made while handling it may
+		 * fail and disconnect, which empties the buffer. */
 		memmove(u->inbuf, nl + 1, u->inlen - len - 1);
 		u->inlen -= len + 1;
+		if (j == NULL)
+			continue;
+		if (strcmp(ui_jstr(j, "method"), "event") == 0)
+			on_event(u, json_object_get(j, "params"));
+		else if (json_object_get(j, "result") != NULL)
+			u->replay_until = jint(json_object_get(j, "result"),
+			    "last");
+		json_decref(j);
 	}
 	if (u->inlen > UI_EV_MAX)
 		disconnect(u, "warrend sent an overlong line");

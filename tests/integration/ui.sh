@@ -40,8 +40,13 @@ lastrow() { screen | sed -n "$(tm display -p -t ui '#{pane_height}')p"; }
 input_is() { [ "$(lastrow | sed 's/ *$//')" = "> $1" ]; }
 keys() { tm send-keys -t ui "$@"; }
 why() { echo "$(screen | sed 's/^/    | /')"; }
-expect() { # expect NAME TEXT: the screen shows TEXT within 60 s
-	if wait_until 120 shows "$2"; then ok "$1"; else notok "$1" "no \"$2\" on screen:"; why; fi
+# The UI ended (crashed or quit): every later step would wait in vain.
+gone() { ! tm has-session -t ui 2>/dev/null || shows "UI-EXITED"; }
+shows_or_gone() { shows "$1" || gone; }
+expect() { # expect NAME TEXT: the screen shows TEXT within 120 s
+	if wait_until 120 shows_or_gone "$2" && shows "$2"; then ok "$1"; return; fi
+	notok "$1" "no \"$2\" on screen:"; why
+	if gone; then notok "the UI keeps running" "it ended"; exit 1; fi
 }
 
 expect "the UI starts with the contact list" "Contacts"
