@@ -45,7 +45,9 @@ gone() { ! tm has-session -t ui 2>/dev/null || shows "UI-EXITED"; }
 shows_or_gone() { shows "$1" || gone; }
 expect() { # expect NAME TEXT: the screen shows TEXT within 120 s
 	if wait_until 120 shows_or_gone "$2" && shows "$2"; then ok "$1"; return; fi
-	notok "$1" "no \"$2\" on screen:"; why
+	# The first and the last two rows (header, status bar, input) say
+	# most in the one line that CI's summary keeps.
+	notok "$1" "no \"$2\" on screen (rows: $(screen | sed -n '1p;$p' | tr -s ' ' | tr '\n' '|'); $(screen | grep -c .) lines):"; why
 	if gone; then notok "the UI keeps running" "it ended"; exit 1; fi
 }
 
